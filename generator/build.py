@@ -1,0 +1,174 @@
+"""Build the site without ever losing the published one.
+
+Plain MkDocs empties ``site/`` before it builds, so a failing build leaves it
+empty or half-written.  ``factsheet build`` instead:
+
+1. runs the generator (load, check, render) and stops, touching nothing, on
+   any content or template problem;
+2. builds with MkDocs into a fresh temporary directory next to ``site/``;
+3. checks the result (see :mod:`generator.sanitize`);
+4. only then swaps it in: ``site/`` is renamed aside, the new build renamed
+   into place, and the old one deleted (``os.replace`` cannot replace a
+   non-empty directory).
+
+A lock file next to ``site/`` serialises builds started at the same time, so
+the published site is always one complete build.  Builds are reproducible:
+``SOURCE_DATE_EPOCH`` (the only date MkDocs writes, into the sitemap) defaults
+to the newest ``as_of`` date of the content when it is not set.
+"""
+
+from __future__ import annotations
+
+import calendar
+import contextlib
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort, MkDocsException
+
+from .generate import Generated, generate
+from .problems import Loc, Problem, display_path
+from .project import Project
+
+log = logging.getLogger(__name__)
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: builds are not serialised
+    fcntl = None  # type: ignore[assignment]
+
+
+class BuildFailed(Exception):
+    """A build step failed after the content checks passed; the site was not touched."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(p.message for p in problems))
+
+
+@dataclass
+class BuildResult:
+    problems: list[Problem] = field(default_factory=list)
+    site_dir: Path | None = None
+    pages: int = 0
+
+
+def build_site(
+    project: Project, *, site_dir: Path | None = None, strict: bool = True
+) -> BuildResult:
+    """Generate and build; on any problem return it and leave ``site_dir`` as it was."""
+    target = (site_dir or project.site_dir).resolve()
+    generated = generate(project.content_dir, project.templates_dir)
+    if not generated.ok:
+        return BuildResult(generated.problems)
+    assert generated.site is not None
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with _lock(target), _source_date_epoch(generated):
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+        try:
+            run_mkdocs(project, generated, tmp, strict=strict)
+            _swap(tmp, target)
+        except BuildFailed as exc:
+            shutil.rmtree(tmp, ignore_errors=True)
+            return BuildResult(exc.problems)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+    return BuildResult([], target, len(generated.site.pages))
+
+
+def run_mkdocs(project: Project, generated: Generated, out_dir: Path, *, strict: bool) -> None:
+    """Build the generated pages with MkDocs into ``out_dir``; BuildFailed on any failure."""
+    config_loc = Loc(display_path(project.config_file))
+    try:
+        config = load_config(str(project.config_file), site_dir=str(out_dir), strict=strict)
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            plugin = config.plugins["factsheet"]
+        except KeyError:
+            raise BuildFailed(
+                [
+                    Problem(
+                        config_loc,
+                        "the factsheet plugin is not enabled; add "
+                        "'- factsheet' under 'plugins' in mkdocs.yml",
+                    )
+                ]
+            ) from None
+        plugin.use(generated)  # type: ignore[attr-defined]
+        try:
+            mkdocs_build(config)
+        finally:
+            config.plugins.on_shutdown()
+    except Abort as exc:
+        raise BuildFailed(
+            [Problem(config_loc, f"MkDocs stopped the build: {exc} (see the warnings above)")]
+        ) from None
+    except MkDocsException as exc:
+        raise BuildFailed([Problem(config_loc, f"MkDocs: {exc}")]) from None
+    except OSError as exc:
+        raise BuildFailed(
+            [
+                Problem(
+                    Loc(display_path(exc.filename or out_dir)),
+                    f"cannot write the site: {exc.strerror}",
+                )
+            ]
+        ) from None
+
+
+def _swap(new: Path, target: Path) -> None:
+    """Put ``new`` in place of ``target`` with two renames, then delete the old site."""
+    if not target.exists():
+        os.rename(new, target)
+        return
+    if not target.is_dir():
+        raise BuildFailed(
+            [Problem(Loc(display_path(target)), "the site path exists and is not a directory")]
+        )
+    old = target.with_name(f".{target.name}.old-{os.getpid()}")
+    os.rename(target, old)
+    try:
+        os.rename(new, target)
+    except OSError:
+        os.rename(old, target)  # put the published site back
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _lock(target: Path) -> Iterator[None]:
+    lock_path = target.with_name(f".{target.name}.lock")
+    with open(lock_path, "a+b") as handle:
+        if fcntl is not None:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            if fcntl is not None:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def _source_date_epoch(generated: Generated) -> Iterator[None]:
+    """Default SOURCE_DATE_EPOCH to the newest as_of date, so builds are byte-identical."""
+    if "SOURCE_DATE_EPOCH" in os.environ or generated.loaded is None:
+        yield
+        return
+    dates = [s.as_of for s in generated.loaded.content.sheets.values()]
+    newest = max(dates, key=lambda d: d.sort_key()) if dates else None
+    epoch = 0
+    if newest is not None:
+        epoch = calendar.timegm((newest.year, newest.month or 1, newest.day or 1, 0, 0, 0))
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    try:
+        yield
+    finally:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)

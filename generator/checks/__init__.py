@@ -1,0 +1,34 @@
+"""The checks that run after loading: every rule that ties content together.
+
+Each check module looks at the loaded :class:`~generator.model.Content` and
+returns problems; :func:`run_checks` runs them all and also returns what they
+learnt on the way (where each quote was found), which the pages use to
+highlight cited passages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..model import Content
+from ..problems import Problem
+from . import archives, figures, quotes, references
+
+
+@dataclass
+class Findings:
+    problems: list[Problem] = field(default_factory=list)
+    quotes: quotes.QuoteIndex = field(default_factory=quotes.QuoteIndex)
+
+
+def run_checks(content: Content, *, skip_unknown_sources: bool = False) -> Findings:
+    """Run every check. ``skip_unknown_sources`` when a source file failed to load."""
+    findings = Findings()
+    problems = findings.problems
+    problems.extend(references.check(content, skip_unknown_sources=skip_unknown_sources))
+    problems.extend(archives.check(content))
+    index, quote_problems = quotes.check(content)
+    findings.quotes = index
+    problems.extend(quote_problems)
+    problems.extend(figures.check(content))
+    return findings

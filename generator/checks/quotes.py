@@ -1,0 +1,174 @@
+"""Every quote must occur, exactly once or told apart, in its source's archived text.
+
+See :mod:`generator.textmatch` for the normalisation.  When a quote is not
+found the problem shows the closest passage of the source with a word diff,
+and says so when the quote is in fact in another source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..model import Citation, Content, Fact, Source
+from ..problems import Loc, Problem
+from ..textmatch import ArchivedText, Span, normalize
+
+
+@dataclass(frozen=True)
+class CitedPassage:
+    fact: str
+    number: int
+    """1-based number of the citation within its fact."""
+    span: Span
+
+
+@dataclass
+class QuoteIndex:
+    """Where each quote was found, for highlighting cited passages on source pages."""
+
+    texts: dict[str, ArchivedText] = field(default_factory=dict)
+    spans: dict[tuple[str, int], Span] = field(default_factory=dict)
+    """(fact id, citation number) -> span in the source's archived text."""
+    by_source: dict[str, list[CitedPassage]] = field(default_factory=dict)
+    furniture: dict[str, list[Span]] = field(default_factory=dict)
+    """Source id -> passages marked as page furniture."""
+
+    def text_of(self, source: Source) -> ArchivedText | None:
+        if source.text is None:
+            return None
+        found = self.texts.get(source.id)
+        if found is None:
+            found = self.texts[source.id] = ArchivedText(source.text)
+        return found
+
+
+def check(content: Content) -> tuple[QuoteIndex, list[Problem]]:
+    index = QuoteIndex()
+    problems: list[Problem] = []
+    for fact in content.facts.values():
+        for number, citation in enumerate(fact.citations, start=1):
+            source = content.sources.get(citation.source)
+            if source is None:
+                continue  # reported by the reference checks
+            archived = index.text_of(source)
+            if archived is None:
+                continue  # reported by the loader
+            problem = _check_citation(content, index, fact, number, citation, source, archived)
+            if problem is not None:
+                problems.append(problem)
+    for source in content.sources.values():
+        archived = index.text_of(source)
+        if archived is not None:
+            problems.extend(_check_furniture(index, source, archived))
+    for passages in index.by_source.values():
+        passages.sort(key=lambda p: (p.span.start, p.fact, p.number))
+    return index, problems
+
+
+def _check_citation(
+    content: Content,
+    index: QuoteIndex,
+    fact: Fact,
+    number: int,
+    citation: Citation,
+    source: Source,
+    archived: ArchivedText,
+) -> Problem | None:
+    where = citation.where
+    loc = where.of("quote") if where else Loc(source.path)
+    fitting, total = archived.locate(citation.quote, citation.prefix, citation.suffix)
+    label = f"fact '{fact.id}', citation {number}"
+    if len(fitting) == 1:
+        start = fitting[0]
+        span = archived.span(start, start + len(normalize(citation.quote)))
+        index.spans[(fact.id, number)] = span
+        index.by_source.setdefault(source.id, []).append(CitedPassage(fact.id, number, span))
+        return None
+    if total == 0:
+        return _not_found(content, index, label, loc, citation, source, archived)
+    lines = sorted(
+        {
+            archived.span(s, s + 1).line
+            for s in (fitting or archived.find_all(normalize(citation.quote)))
+        }
+    )
+    where_lines = ", ".join(str(n) for n in lines)
+    if not fitting:
+        ctx_loc = where.of("prefix" if citation.prefix else "suffix") if where else loc
+        return Problem(
+            ctx_loc,
+            f"{label}: the quote occurs in '{source.text_path}' (lines {where_lines}) but never "
+            "with this prefix/suffix; copy the text just before or after the quote exactly",
+        )
+    return Problem(
+        loc,
+        f"{label}: the quote occurs {len(fitting)} times in '{source.text_path}' (lines "
+        f"{where_lines}); add 'prefix' (the words just before it) or 'suffix' (the words just "
+        "after) so that it points at one passage",
+    )
+
+
+def _not_found(
+    content: Content,
+    index: QuoteIndex,
+    label: str,
+    loc: Loc,
+    citation: Citation,
+    source: Source,
+    archived: ArchivedText,
+) -> Problem:
+    detail: list[str] = []
+    closest = archived.closest(citation.quote)
+    if closest is not None:
+        detail.append(f"closest passage in {source.text_path}:{closest.line}:")
+        detail.append(f"  {closest.passage}")
+        detail.append("word diff, [-your quote-] {+the source+}:")
+        detail.append(f"  {closest.diff}")
+    quote_norm = normalize(citation.quote)
+    elsewhere = []
+    for other in content.sources.values():
+        if other.id == source.id:
+            continue
+        other_text = index.text_of(other)
+        if other_text is not None and other_text.find_all(quote_norm):
+            elsewhere.append(other.id)
+    message = f"{label}: quote not found in source '{source.id}' ({source.text_path})"
+    if elsewhere:
+        message += f"; it is in source '{elsewhere[0]}': cite that source, or quote this one"
+    else:
+        message += "; copy the passage word for word from the archived text"
+    return Problem(loc, message, tuple(detail))
+
+
+def _check_furniture(index: QuoteIndex, source: Source, archived: ArchivedText) -> list[Problem]:
+    problems: list[Problem] = []
+    spans: list[Span] = []
+    for item in source.archive.furniture:
+        where = item.where
+        starts, _ = archived.locate(item.start)
+        if len(starts) != 1:
+            what = "not found" if not starts else f"found {len(starts)} times"
+            problems.append(
+                Problem(
+                    where.of("start") if where else Loc(source.path),
+                    f"furniture start passage {what} in '{source.text_path}'; quote it "
+                    "exactly, and long enough to occur once",
+                )
+            )
+            continue
+        begin = starts[0]
+        finish = begin + len(normalize(item.start))
+        if item.end is not None:
+            ends = [e for e in archived.find_all(normalize(item.end)) if e >= begin]
+            if not ends:
+                problems.append(
+                    Problem(
+                        where.of("end") if where else Loc(source.path),
+                        f"furniture end passage not found after its start in '{source.text_path}'",
+                    )
+                )
+                continue
+            finish = ends[0] + len(normalize(item.end))
+        spans.append(archived.span(begin, finish))
+    index.furniture[source.id] = sorted(spans, key=lambda s: s.start)
+    return problems

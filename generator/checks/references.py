@@ -1,0 +1,157 @@
+"""Referential integrity: every id points at something, and nothing is defined twice."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+from ..model import Content, Sheet
+from ..origins import resolve_origins
+from ..problems import Loc, Problem
+from ..schema import Located
+
+RESERVED_ANCHORS = frozenset(
+    {"key-figures", "charts", "timeline", "downloads", "facts", "summary", "about-this-sheet"}
+)
+"""Anchors the sheet page uses for its own sections; topic and fact ids must differ."""
+
+
+def _loc(where: Located | None, key: str, fallback: str) -> Loc:
+    return where.of(key) if where else Loc(fallback)
+
+
+def _suggest(word: str, options: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def check(content: Content, *, skip_unknown_sources: bool = False) -> list[Problem]:
+    problems: list[Problem] = []
+    for sheet in content.sheets.values():
+        problems.extend(_check_sheet(content, sheet))
+    for fact in content.facts.values():
+        path = fact.where.loc.path if fact.where else ""
+        for citation in fact.citations:
+            if citation.source not in content.sources and not skip_unknown_sources:
+                problems.append(
+                    Problem(
+                        _loc(citation.where, "source", path),
+                        f"fact '{fact.id}' cites unknown source '{citation.source}'"
+                        + (
+                            _suggest(citation.source, content.sources)
+                            or "; add the source under content/sources/ (`factsheet add-source`)"
+                        ),
+                    )
+                )
+    problems.extend(_check_derivations(content))
+    return problems
+
+
+def _check_sheet(content: Content, sheet: Sheet) -> list[Problem]:
+    problems: list[Problem] = []
+    path = sheet.where.loc.path if sheet.where else sheet.dir
+    anchors: dict[str, str] = {}
+
+    def claim(anchor: str, what: str, loc: Loc) -> None:
+        if anchor in RESERVED_ANCHORS:
+            problems.append(
+                Problem(
+                    loc,
+                    f"{what} id '{anchor}' is reserved for a section of the "
+                    "sheet page; choose another id",
+                )
+            )
+        elif anchor in anchors:
+            problems.append(
+                Problem(
+                    loc,
+                    f"{what} id '{anchor}' is already used by "
+                    f"{anchors[anchor]} on the same page; ids must be unique",
+                )
+            )
+        else:
+            anchors[anchor] = f"{what} at {loc}"
+
+    for topic in sheet.topics:
+        claim(topic.id, "topic", _loc(topic.where, "id", path))
+    scope_ids: dict[str, Loc] = {}
+    for scope in sheet.scopes:
+        loc = _loc(scope.where, "id", path)
+        if scope.id in scope_ids:
+            problems.append(
+                Problem(
+                    loc, f"duplicate scope id '{scope.id}' (first used at {scope_ids[scope.id]})"
+                )
+            )
+        scope_ids[scope.id] = loc
+    topic_ids = {t.id for t in sheet.topics}
+    for fact in content.facts_of(sheet.id):
+        fpath = fact.where.loc.path if fact.where else path
+        claim(fact.id, "fact", _loc(fact.where, "id", fpath))
+        if fact.topic not in topic_ids:
+            problems.append(
+                Problem(
+                    _loc(fact.where, "topic", fpath),
+                    f"fact '{fact.id}' has topic '{fact.topic}', which sheet '{sheet.id}' does not "
+                    f"define{_suggest(fact.topic, topic_ids) or '; add it to topics in ' + path}",
+                )
+            )
+        if fact.scope is not None and fact.scope not in scope_ids:
+            problems.append(
+                Problem(
+                    _loc(fact.where, "scope", fpath),
+                    f"fact '{fact.id}' has scope '{fact.scope}', which sheet '{sheet.id}' does not "
+                    f"define{_suggest(fact.scope, scope_ids) or '; add it to scopes in ' + path}",
+                )
+            )
+    seen_keys: set[str] = set()
+    for key in sheet.key_figures:
+        loc = _loc(key.where, "fact", path)
+        key_fact = content.facts.get(key.fact)
+        if key_fact is None or key_fact.sheet != sheet.id:
+            problems.append(
+                Problem(
+                    loc,
+                    f"key figure '{key.fact}' is not a fact of this sheet"
+                    + _suggest(key.fact, [f.id for f in content.facts_of(sheet.id)]),
+                )
+            )
+        elif key_fact.value is None:
+            problems.append(
+                Problem(
+                    loc,
+                    f"key figure '{key.fact}' has no number ('value'); key figures show a number",
+                )
+            )
+        if key.fact in seen_keys:
+            problems.append(Problem(loc, f"key figure '{key.fact}' is listed twice"))
+        seen_keys.add(key.fact)
+    return problems
+
+
+def _check_derivations(content: Content) -> list[Problem]:
+    problems: list[Problem] = []
+    for source in content.sources.values():
+        loc = _loc(source.where, "derived_from", source.path)
+        for parent in source.derived_from:
+            if parent == source.id:
+                problems.append(Problem(loc, f"source '{source.id}' is derived from itself"))
+            elif parent not in content.sources:
+                problems.append(
+                    Problem(
+                        loc,
+                        f"source '{source.id}' is derived from unknown source '{parent}'"
+                        + _suggest(parent, content.sources),
+                    )
+                )
+    for cycle in resolve_origins(content.sources).cycles:
+        src = content.sources[cycle[0]]
+        problems.append(
+            Problem(
+                _loc(src.where, "derived_from", src.path),
+                "derived_from makes a loop: "
+                + " -> ".join(cycle)
+                + "; one of them must be the original",
+            )
+        )
+    return problems

@@ -1,0 +1,312 @@
+"""Machine-readable downloads: facts.json, facts.csv and sources as CSL-JSON.
+
+The formats are versioned (``FORMAT_VERSION``) and documented on the site's
+format page.  Outputs are deterministic: the same content gives the same
+bytes (no timestamps, stable ordering).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+from typing import Any
+
+from . import wording
+from .disagreements import versions
+from .model import Source
+from .schema import PartialDate
+from .views import FactView, SheetView, SiteView, sheet_page, source_page
+
+FORMAT_NAME = "factsheet-facts"
+FORMAT_VERSION = 1
+
+CSV_COLUMNS = (
+    "id",
+    "sheet",
+    "topic",
+    "statement",
+    "figure",
+    "qualifier",
+    "amount",
+    "upper",
+    "min",
+    "max",
+    "unit",
+    "scope",
+    "date",
+    "period_start",
+    "period_end",
+    "attributed_to",
+    "names",
+    "independent_origins",
+    "corroboration",
+    "disputed",
+    "differences",
+    "sources",
+    "quotes",
+    "page",
+    "anchor",
+)
+"""Columns of facts.csv, in order."""
+
+CSL_TYPES = {
+    "news-article": "article-newspaper",
+    "wire-report": "article-newspaper",
+    "statement": "speech",
+    "press-release": "article",
+    "report": "report",
+    "dataset": "dataset",
+    "web-page": "webpage",
+    "social-media-post": "post",
+    "interview": "interview",
+    "other": "document",
+}
+
+
+def dump_json(data: Any) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _num(value: Decimal | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _date(value: PartialDate | None) -> str | None:
+    return value.iso() if value is not None else None
+
+
+def fact_record(fact: FactView) -> dict[str, Any]:
+    f = fact.fact
+    value = None
+    if f.value is not None:
+        low, high = wording.bounds(f.value)
+        value = {
+            "text": wording.figure(f.value),
+            "amount": _num(f.value.amount),
+            "upper": _num(f.value.upper),
+            "qualifier": f.value.qualifier,
+            "unit": f.value.unit or None,
+            "words": f.value.words,
+            "min": _num(low),
+            "max": _num(high),
+        }
+    record: dict[str, Any] = {
+        "id": f.id,
+        "sheet": f.sheet,
+        "topic": f.topic,
+        "statement": f.statement,
+        "value": value,
+        "scope": f.scope,
+        "date": _date(f.date),
+        "date_note": f.date_note,
+        "period": (
+            {"start": _date(f.period.start), "end": _date(f.period.end)} if f.period else None
+        ),
+        "attributed_to": f.attributed_to,
+        "names": f.names,
+        "tags": f.tags,
+        "note": f.note,
+        "corroboration": {
+            "independent_origins": fact.corroboration.independent,
+            "origins": list(fact.corroboration.origins),
+            "sources": list(fact.corroboration.sources),
+            "words": fact.corroboration.words,
+        },
+        "disputed": fact.dispute is not None,
+        "differences": list(fact.dispute.fields) if fact.dispute else [],
+        "versions": [
+            {
+                "source": v.source,
+                "amount": _num(v.amount),
+                "upper": _num(v.upper),
+                "qualifier": v.qualifier,
+                "as_written": v.as_written,
+                "attributed_to": v.attributed_to,
+                "names": list(v.names) if v.names is not None else None,
+            }
+            for v in versions(f, fact.sources)
+        ],
+        "citations": [
+            {
+                "number": c.number,
+                "source": c.source.id,
+                "quote": c.citation.quote,
+                "prefix": c.citation.prefix,
+                "suffix": c.citation.suffix,
+                "states": _states(c.citation.states),
+                "note": c.citation.note,
+                "position": (
+                    {"start": c.span.start, "end": c.span.end, "line": c.span.line}
+                    if c.span
+                    else None
+                ),
+            }
+            for c in fact.citations
+        ],
+        "page": sheet_page(f.sheet),
+        "anchor": f.id,
+    }
+    return record
+
+
+def _states(states: Any) -> dict[str, Any] | None:
+    if states is None:
+        return None
+    out = {
+        "amount": _num(states.amount),
+        "upper": _num(states.upper),
+        "qualifier": states.qualifier,
+        "attributed_to": states.attributed_to,
+        "names": states.names,
+    }
+    return {k: v for k, v in out.items() if v is not None}
+
+
+def source_record(source: Source, origins: list[str]) -> dict[str, Any]:
+    return {
+        "id": source.id,
+        "title": source.title,
+        "label": source.short,
+        "type": source.type,
+        "outlet": source.outlet,
+        "publisher": source.publisher,
+        "agency": source.agency,
+        "authors": source.authors,
+        "published": _date(source.published),
+        "url": source.url,
+        "accessed": _date(source.accessed),
+        "language": source.language,
+        "derived_from": source.derived_from,
+        "origins": origins,
+        "notes": source.notes,
+        "archive": {
+            "file": f"sources/{source.id}.txt",
+            "sha256": source.archive.sha256,
+        },
+        "page": source_page(source.id),
+    }
+
+
+def sheet_record(sheet: SheetView) -> dict[str, Any]:
+    s = sheet.sheet
+    return {
+        "id": s.id,
+        "title": s.title,
+        "summary": s.summary,
+        "as_of": _date(s.as_of),
+        "period": (
+            {"start": _date(s.period.start), "end": _date(s.period.end)} if s.period else None
+        ),
+        "topics": [{"id": t.id, "title": t.title} for t in s.topics],
+        "scopes": [{"id": x.id, "title": x.title, "description": x.description} for x in s.scopes],
+        "key_figures": [{"fact": k.fact, "meaning": k.meaning} for k in s.key_figures],
+        "page": sheet_page(s.id),
+    }
+
+
+def facts_document(site: SiteView, sheets: list[SheetView]) -> dict[str, Any]:
+    facts = [f for sheet in sheets for f in sheet.facts]
+    cited = {c.source.id for f in facts for c in f.citations}
+    sources = [s for s in site.content.sources.values() if s.id in cited]
+    return {
+        "format": FORMAT_NAME,
+        "version": FORMAT_VERSION,
+        "sheets": [sheet_record(s) for s in sheets],
+        "sources": [
+            source_record(s, sorted(site.origins.roots.get(s.id, frozenset()))) for s in sources
+        ],
+        "facts": [fact_record(f) for f in facts],
+    }
+
+
+def _csv_cell(value: Any) -> str:
+    """A CSV cell; text a spreadsheet would run as a formula gets a leading apostrophe."""
+    text = "" if value is None else str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+def facts_csv(facts: list[FactView]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for fact in facts:
+        rec = fact_record(fact)
+        value = rec["value"] or {}
+        period = rec["period"] or {}
+        row = {
+            **rec,
+            "figure": value.get("text"),
+            "qualifier": value.get("qualifier"),
+            "amount": value.get("amount"),
+            "upper": value.get("upper"),
+            "min": value.get("min"),
+            "max": value.get("max"),
+            "unit": value.get("unit"),
+            "period_start": period.get("start"),
+            "period_end": period.get("end"),
+            "names": "; ".join(rec["names"] or []),
+            "independent_origins": rec["corroboration"]["independent_origins"],
+            "corroboration": rec["corroboration"]["words"],
+            "disputed": "yes" if rec["disputed"] else "no",
+            "differences": "; ".join(rec["differences"]),
+            "sources": "; ".join(rec["corroboration"]["sources"]),
+            "quotes": "\n".join(
+                f"[{c['number']}] {c['source']}: {c['quote']}" for c in rec["citations"]
+            ),
+        }
+        writer.writerow([_csv_cell(row.get(col)) for col in CSV_COLUMNS])
+    return out.getvalue().encode("utf-8")
+
+
+def csl_item(source: Source) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "id": source.id,
+        "type": CSL_TYPES.get(source.type, "document"),
+        "title": source.title,
+    }
+    if source.outlet:
+        item["container-title"] = source.outlet
+    if source.publisher:
+        item["publisher"] = source.publisher
+    if source.authors:
+        item["author"] = [{"literal": a} for a in source.authors]
+    if source.published:
+        item["issued"] = {"date-parts": [source.published.parts()]}
+    if source.accessed:
+        item["accessed"] = {"date-parts": [source.accessed.parts()]}
+    if source.url:
+        item["URL"] = source.url
+    if source.language:
+        item["language"] = source.language
+    notes = []
+    if source.agency:
+        notes.append(f"Agency: {source.agency}")
+    if source.derived_from:
+        notes.append("Derived from: " + ", ".join(source.derived_from))
+    if notes:
+        item["note"] = "; ".join(notes)
+    return item
+
+
+def files(site: SiteView) -> dict[str, bytes]:
+    """Every download of the site, by path."""
+    out: dict[str, bytes] = {}
+    all_facts = [f for s in site.sheets for f in s.facts]
+    out["facts.json"] = dump_json(facts_document(site, site.sheets))
+    out["facts.csv"] = facts_csv(all_facts)
+    out["sources.csl.json"] = dump_json([csl_item(s) for s in site.content.sources.values()])
+    for sheet in site.sheets:
+        base = f"sheets/{sheet.id}/"
+        out[base + "facts.json"] = dump_json(facts_document(site, [sheet]))
+        out[base + "facts.csv"] = facts_csv(sheet.facts)
+        out[base + "sources.csl.json"] = dump_json([csl_item(s) for s in sheet.sources])
+    for source in site.content.sources.values():
+        if source.text_bytes is not None:
+            out[f"sources/{source.id}.txt"] = source.text_bytes
+    return out

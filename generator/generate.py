@@ -1,0 +1,77 @@
+"""The generator pipeline in one call: YAML -> model -> checks -> views -> pages.
+
+This is what both the command line and the MkDocs plugin run.  It raises
+nothing for bad content or broken templates: every problem comes back located
+(``PATH:LINE:COL``), and pages are only produced when there is none.
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from .checks import Findings, run_checks
+from .loader import LoadResult, load_content
+from .pages import RenderedSite, Templates, render_site
+from .problems import Loc, Problem, display_path
+from .views import build_views
+
+
+@dataclass
+class Generated:
+    site: RenderedSite | None
+    problems: list[Problem] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    """Content files read, for watching."""
+    loaded: LoadResult | None = None
+    findings: Findings | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.site is not None and not self.problems
+
+
+def check(content_dir: str | os.PathLike[str]) -> tuple[LoadResult, Findings]:
+    loaded = load_content(content_dir)
+    findings = run_checks(loaded.content, skip_unknown_sources=loaded.broken_sources)
+    return loaded, findings
+
+
+def generate(
+    content_dir: str | os.PathLike[str], templates_dir: str | os.PathLike[str]
+) -> Generated:
+    loaded, findings = check(content_dir)
+    problems = sorted([*loaded.problems, *findings.problems])
+    result = Generated(None, problems, loaded.files, loaded, findings)
+    if problems:
+        return result
+    try:
+        templates = Templates(templates_dir)
+        view = build_views(loaded.content, findings.quotes)
+        result.site = render_site(view, templates)
+    except jinja2.TemplateError as exc:
+        result.problems.append(template_problem(exc, Path(templates_dir)))
+    return result
+
+
+def template_problem(exc: jinja2.TemplateError, templates_dir: Path) -> Problem:
+    """A template error as a located problem (templates are code, but errors stay readable)."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        name = exc.filename or exc.name or "template"
+        return Problem(
+            Loc(display_path(name), exc.lineno or 1, 1), f"template error: {exc.message}"
+        )
+    if isinstance(exc, jinja2.TemplateNotFound):
+        name = str(exc.name or "")
+        return Problem(Loc(display_path(templates_dir / name)), f"template not found: {name}")
+    # runtime error: find the innermost template frame in the traceback
+    loc = Loc(display_path(templates_dir))
+    for frame, lineno in traceback.walk_tb(exc.__traceback__):
+        filename = frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            loc = Loc(display_path(filename), lineno, 1)
+    return Problem(loc, f"template error: {exc}")

@@ -1,0 +1,214 @@
+"""Find the content files, load them strictly and build the model.
+
+Layout of a content directory::
+
+    content/
+      sources/<anything>.yaml        one source each, next to its archived text
+      sources/<anything>.txt         the archived text, byte for byte
+      sheets/<dir>/sheet.yaml        one fact sheet
+      sheets/<dir>/**/*.yaml         files of facts belonging to that sheet
+
+Loading reports problems (never raises for bad content) and returns whatever
+it could build, so that the checks can report more problems in the same run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import content_schema
+from .model import Content, Fact, Sheet, Source
+from .problems import Loc, Problem, display_path
+from .schema import INVALID, Context, Record
+from .yamlload import decode_text, load_yaml
+
+SOURCES_DIR = "sources"
+SHEETS_DIR = "sheets"
+SHEET_FILE = "sheet.yaml"
+
+
+@dataclass
+class LoadResult:
+    content: Content
+    problems: list[Problem] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    """Every file that was read (YAML and archived texts), for watching and caching."""
+    broken_sources: bool = False
+    """A source file could not be loaded, so citations of its id are not "unknown"."""
+
+
+def _yaml_files(directory: Path) -> list[Path]:
+    if not directory.is_dir():
+        return []
+    return sorted(p for p in directory.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def load_record(path: Path, record: Record[Any], problems: list[Problem]) -> Any:
+    """Read one YAML file and convert it with ``record``; INVALID when anything is wrong."""
+    shown = display_path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        problems.append(Problem(Loc(shown), f"cannot read file: {exc.strerror}"))
+        return INVALID
+    loaded = load_yaml(data, shown)
+    if loaded.problems:
+        problems.extend(loaded.problems)
+        return INVALID
+    if loaded.root is None:
+        problems.append(Problem(Loc(shown), f"file is empty; it should hold a {record.name}"))
+        return INVALID
+    ctx = Context(shown)
+    value = record.convert(loaded.root, ctx, record.name)
+    problems.extend(ctx.problems)
+    return value
+
+
+def load_content(root: str | os.PathLike[str]) -> LoadResult:
+    """Load every content file under ``root``."""
+    base = Path(root)
+    result = LoadResult(Content(root=str(base)))
+    problems = result.problems
+    if not base.is_dir():
+        problems.append(
+            Problem(
+                Loc(display_path(base)),
+                "content directory not found; run factsheet "
+                "from the project directory, or pass --content",
+            )
+        )
+        return result
+    known: set[Path] = set()
+    _load_sources(base / SOURCES_DIR, result, known)
+    _load_sheets(base / SHEETS_DIR, result, known)
+    for path in _yaml_files(base):
+        if path not in known:
+            problems.append(
+                Problem(
+                    Loc(display_path(path)),
+                    f"this YAML file is not in a known place: put sources in "
+                    f"{display_path(base / SOURCES_DIR)}/ and facts in a sheet's directory "
+                    f"under {display_path(base / SHEETS_DIR)}/",
+                )
+            )
+    return result
+
+
+def _load_sources(directory: Path, result: LoadResult, known: set[Path]) -> None:
+    content, problems = result.content, result.problems
+    first_seen: dict[str, Loc] = {}
+    for path in _yaml_files(directory):
+        known.add(path)
+        result.files.append(str(path))
+        source = load_record(path, content_schema.SOURCE, problems)
+        if source is INVALID:
+            result.broken_sources = True
+            continue
+        assert isinstance(source, Source)
+        source.path = display_path(path)
+        loc = source.where.of("id") if source.where else Loc(source.path)
+        if source.id in first_seen:
+            problems.append(
+                Problem(
+                    loc,
+                    f"duplicate source id '{source.id}' (first used at {first_seen[source.id]})",
+                )
+            )
+            continue
+        first_seen[source.id] = loc
+        _read_archive(path.parent, source, result)
+        content.sources[source.id] = source
+
+
+def _read_archive(directory: Path, source: Source, result: LoadResult) -> None:
+    text_path = directory / source.archive.file
+    source.text_path = display_path(text_path)
+    where = source.archive.where
+    loc = where.of("file") if where else Loc(source.path)
+    try:
+        data = text_path.read_bytes()
+    except OSError as exc:
+        reason = "not found" if isinstance(exc, FileNotFoundError) else exc.strerror
+        result.problems.append(
+            Problem(
+                loc,
+                f"archived text '{source.text_path}' cannot be read ({reason}); "
+                "archive the source's text there, byte for byte",
+            )
+        )
+        return
+    result.files.append(str(text_path))
+    source.text_sha256 = hashlib.sha256(data).hexdigest()
+    source.text_bytes = data
+    text, problems = decode_text(data, source.text_path)
+    result.problems.extend(problems)
+    source.text = text
+
+
+def _load_sheets(directory: Path, result: LoadResult, known: set[Path]) -> None:
+    content, problems = result.content, result.problems
+    if not directory.is_dir():
+        return
+    sheet_locs: dict[str, Loc] = {}
+    fact_locs: dict[str, Loc] = {}
+    for sheet_dir in sorted(p for p in directory.iterdir() if p.is_dir()):
+        sheet_path = sheet_dir / SHEET_FILE
+        files = _yaml_files(sheet_dir)
+        if sheet_path not in files:
+            if files:
+                problems.append(
+                    Problem(
+                        Loc(display_path(sheet_dir)),
+                        f"sheet directory has no {SHEET_FILE}; "
+                        "create it with the sheet's title, summary and topics "
+                        "(`factsheet new sheet`)",
+                    )
+                )
+                known.update(files)
+            continue
+        known.update(files)
+        result.files.extend(str(p) for p in files)
+        sheet = load_record(sheet_path, content_schema.SHEET, problems)
+        sheet_id = None
+        if sheet is not INVALID:
+            assert isinstance(sheet, Sheet)
+            sheet.dir = display_path(sheet_dir)
+            loc = sheet.where.of("id") if sheet.where else Loc(display_path(sheet_path))
+            if sheet.id in sheet_locs:
+                problems.append(
+                    Problem(
+                        loc,
+                        f"duplicate sheet id '{sheet.id}' (first used at {sheet_locs[sheet.id]})",
+                    )
+                )
+            else:
+                sheet_locs[sheet.id] = loc
+                content.sheets[sheet.id] = sheet
+                sheet_id = sheet.id
+        for path in files:
+            if path == sheet_path:
+                continue
+            facts = load_record(path, content_schema.FACTS_FILE, problems)
+            if facts is INVALID:
+                continue
+            for fact in facts:
+                assert isinstance(fact, Fact)
+                loc = fact.where.of("id") if fact.where else Loc(display_path(path))
+                if fact.id in fact_locs:
+                    problems.append(
+                        Problem(
+                            loc,
+                            f"duplicate fact id '{fact.id}' (first used at "
+                            f"{fact_locs[fact.id]}); fact ids must be unique across all "
+                            "sheets, they are anchors and permalinks",
+                        )
+                    )
+                    continue
+                fact_locs[fact.id] = loc
+                if sheet_id is not None:
+                    fact.sheet = sheet_id
+                    content.facts[fact.id] = fact

@@ -1,0 +1,215 @@
+"""The content model: plain data passed from the loader to the checks and the renderer.
+
+It follows what fact registries model: a *fact* is a statement with an optional
+quantity and an honest qualifier, attributed to the body that said it and
+backed by *citations*; a citation names a *source* and quotes its archived
+text verbatim (a W3C Web Annotation text-quote selector: exact text with an
+optional prefix and suffix); a source carries cite-news / CSL-JSON style
+metadata and the SHA-256 of its archived copy; a *sheet* orders facts into
+topics and picks the key figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .schema import Located, PartialDate
+
+QUALIFIERS: dict[str, str] = {
+    "exact": "the figure as stated, with no qualifier",
+    "about": "about / around / approximately / roughly",
+    "nearly": "nearly / almost: a little below the figure",
+    "more-than": "more than / over: above the figure",
+    "at-least": "at least: the figure or more",
+    "up-to": "up to / as many as: the figure or less",
+    "fewer-than": "fewer than / under: below the figure",
+    "range": "between 'amount' and 'upper'",
+    "vague": "an amount the source gives only in words ('hundreds of thousands'): "
+    "the editor gives 'words' and the bounds 'min' and 'max'",
+}
+"""Canonical qualifiers, with what each means (shown in the YAML reference)."""
+
+SOURCE_TYPES = (
+    "news-article",
+    "wire-report",
+    "statement",
+    "press-release",
+    "report",
+    "dataset",
+    "web-page",
+    "social-media-post",
+    "interview",
+    "other",
+)
+
+
+@dataclass
+class Quantity:
+    """A number with its unit and qualifier, as the fact sheet states it."""
+
+    qualifier: str
+    unit: str = ""
+    amount: Decimal | None = None
+    upper: Decimal | None = None
+    words: str | None = None
+    min: Decimal | None = None
+    max: Decimal | None = None
+    where: Located | None = None
+
+
+@dataclass
+class Period:
+    start: PartialDate
+    end: PartialDate | None = None
+    where: Located | None = None
+
+
+@dataclass
+class Stated:
+    """What one source itself states, where it differs from the fact."""
+
+    amount: Decimal | None = None
+    upper: Decimal | None = None
+    qualifier: str | None = None
+    attributed_to: str | None = None
+    names: list[str] | None = None
+    where: Located | None = None
+
+
+@dataclass
+class Citation:
+    source: str
+    quote: str
+    prefix: str | None = None
+    suffix: str | None = None
+    states: Stated | None = None
+    note: str | None = None
+    where: Located | None = None
+
+
+@dataclass
+class Fact:
+    id: str
+    topic: str
+    statement: str
+    citations: list[Citation]
+    value: Quantity | None = None
+    scope: str | None = None
+    date: PartialDate | None = None
+    date_note: str | None = None
+    period: Period | None = None
+    attributed_to: str | None = None
+    names: list[str] | None = None
+    tags: list[str] = field(default_factory=list)
+    note: str | None = None
+    where: Located | None = None
+    sheet: str = ""
+    """Id of the sheet the fact belongs to (set by the loader from the file's place)."""
+
+
+@dataclass
+class Topic:
+    id: str
+    title: str
+    intro: str | None = None
+    where: Located | None = None
+
+
+@dataclass
+class Scope:
+    """A campaign or population that figures belong to: figures of different scopes never add up."""
+
+    id: str
+    title: str
+    description: str | None = None
+    where: Located | None = None
+
+
+@dataclass
+class KeyFigure:
+    fact: str
+    meaning: str
+    where: Located | None = None
+
+
+@dataclass
+class Sheet:
+    id: str
+    title: str
+    summary: str
+    topics: list[Topic]
+    as_of: PartialDate
+    key_figures: list[KeyFigure] = field(default_factory=list)
+    scopes: list[Scope] = field(default_factory=list)
+    period: Period | None = None
+    description: str | None = None
+    where: Located | None = None
+    dir: str = ""
+    """Directory of the sheet (set by the loader)."""
+
+
+@dataclass
+class Furniture:
+    """A passage of an archived text that is not part of the report (navigation, ads)."""
+
+    start: str
+    reason: str
+    end: str | None = None
+    where: Located | None = None
+
+
+@dataclass
+class Archive:
+    file: str
+    sha256: str
+    furniture: list[Furniture] = field(default_factory=list)
+    where: Located | None = None
+
+
+@dataclass
+class Source:
+    id: str
+    title: str
+    type: str
+    archive: Archive
+    label: str | None = None
+    outlet: str | None = None
+    publisher: str | None = None
+    agency: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: PartialDate | None = None
+    url: str | None = None
+    accessed: PartialDate | None = None
+    language: str | None = None
+    derived_from: list[str] = field(default_factory=list)
+    notes: str | None = None
+    where: Located | None = None
+    path: str = ""
+    """The YAML file the source was read from (set by the loader)."""
+    text_path: str = ""
+    """The archived text file (set by the loader)."""
+    text: str | None = None
+    """The archived text, decoded (set by the loader; None if it could not be read)."""
+    text_sha256: str | None = None
+    """The SHA-256 of the archived file's bytes as found on disk."""
+    text_bytes: bytes | None = None
+    """The archived file's bytes, published as they are."""
+
+    @property
+    def short(self) -> str:
+        """The name readers see in citations."""
+        return self.label or self.agency or self.outlet or self.publisher or self.title
+
+
+@dataclass
+class Content:
+    """Everything loaded from a content directory."""
+
+    root: str
+    sources: dict[str, Source] = field(default_factory=dict)
+    sheets: dict[str, Sheet] = field(default_factory=dict)
+    facts: dict[str, Fact] = field(default_factory=dict)
+
+    def facts_of(self, sheet_id: str) -> list[Fact]:
+        return [f for f in self.facts.values() if f.sheet == sheet_id]

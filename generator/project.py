@@ -1,0 +1,80 @@
+"""Where a project's files are: mkdocs.yml, and the content and templates it names."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mkdocs.utils.yaml import yaml_load
+
+DEFAULT_CONFIG = "mkdocs.yml"
+
+
+class ProjectError(Exception):
+    """The project cannot be found or its mkdocs.yml cannot be read (a usage error)."""
+
+
+@dataclass(frozen=True)
+class Project:
+    config_file: Path
+    content_dir: Path
+    templates_dir: Path
+    site_dir: Path
+
+    @property
+    def root(self) -> Path:
+        return self.config_file.parent
+
+
+def find_project(
+    config_file: str | os.PathLike[str] | None = None,
+    *,
+    content_dir: str | os.PathLike[str] | None = None,
+    templates_dir: str | os.PathLike[str] | None = None,
+    site_dir: str | os.PathLike[str] | None = None,
+) -> Project:
+    """Read the plugin's directories from mkdocs.yml; explicit arguments win."""
+    path = Path(config_file) if config_file else _search_config(Path.cwd())
+    if not path.is_file():
+        raise ProjectError(
+            f"{path}: no such file; run factsheet in the project directory (the one with "
+            f"{DEFAULT_CONFIG}) or pass --config-file"
+        )
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = yaml_load(handle) or {}
+    except Exception as exc:  # MkDocs' loader raises several kinds for a broken file
+        raise ProjectError(f"{path}: cannot read the MkDocs configuration: {exc}") from exc
+    options = _plugin_options(data)
+    root = path.resolve().parent
+    return Project(
+        config_file=path.resolve(),
+        content_dir=_pick(content_dir, root / options.get("content_dir", "content")),
+        templates_dir=_pick(templates_dir, root / options.get("templates_dir", "templates")),
+        site_dir=_pick(site_dir, root / str(data.get("site_dir", "site"))),
+    )
+
+
+def _pick(given: str | os.PathLike[str] | None, default: Path) -> Path:
+    return Path(given).resolve() if given else default.resolve()
+
+
+def _search_config(start: Path) -> Path:
+    for directory in (start, *start.parents):
+        candidate = directory / DEFAULT_CONFIG
+        if candidate.is_file():
+            return candidate
+    return start / DEFAULT_CONFIG
+
+
+def _plugin_options(data: dict[str, Any]) -> dict[str, str]:
+    plugins = data.get("plugins") or []
+    if isinstance(plugins, dict):
+        plugins = [{k: v} for k, v in plugins.items()]
+    for entry in plugins:
+        if isinstance(entry, dict) and "factsheet" in entry:
+            options = entry["factsheet"] or {}
+            return {k: str(v) for k, v in options.items()} if isinstance(options, dict) else {}
+    return {}

@@ -1,0 +1,251 @@
+"""Finding quotes in archived texts, exactly, after a documented normalisation.
+
+A quote matches its source when, after normalising both, the quote occurs in
+the text.  The normalisation is this and nothing more:
+
+1. Unicode NFC;
+2. curly, straight and other quotation marks alike (‘ ’ ‚ ‛ ′ ` ´ ＇ → ', “ ” „ ‟ ″ « » ＂ → ");
+3. dashes alike (hyphen, non-breaking hyphen, figure dash, en and em dash,
+   horizontal bar, minus sign → -);
+4. any run of whitespace (including non-breaking and other Unicode spaces,
+   line breaks) folded to one space, and leading/trailing whitespace dropped;
+5. soft hyphens (U+00AD) and zero-width spaces and joiners (U+200B-U+200D,
+   U+2060, U+FEFF) dropped.
+
+Case, punctuation, digits and every other character must be identical:
+"8,000" never matches "9,000".  A match must also start and end on word
+boundaries ("7,000 accounts" is not found inside "67,000 accounts", and
+"1,400" is not found inside "1,400,000").
+"""
+
+from __future__ import annotations
+
+import bisect
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_QUOTES_SINGLE = "‘’‚‛′`´＇"
+_QUOTES_DOUBLE = "“”„‟″«»＂"
+_DASHES = "‐‑‒–—―−﹘﹣－"
+_TABLE = {
+    **{ord(c): "'" for c in _QUOTES_SINGLE},
+    **{ord(c): '"' for c in _QUOTES_DOUBLE},
+    **{ord(c): "-" for c in _DASHES},
+}
+# Runs of whitespace and/or invisible characters: the places where length changes.
+_FOLD = re.compile(r"[\s\u00ad\u200b\u200c\u200d\u2060\ufeff]+")
+_WORD_CHAR = re.compile(r"\w")
+
+
+def normalize(text: str) -> str:
+    """The normalised form of a quote or text (see the module docstring)."""
+    text = unicodedata.normalize("NFC", text).translate(_TABLE)
+    return _FOLD.sub(_fold_run, text).strip()
+
+
+def _fold_run(match: re.Match[str]) -> str:
+    return " " if any(c.isspace() for c in match.group()) else ""
+
+
+@dataclass(frozen=True)
+class Span:
+    """A found passage: offsets into the *original* archived text, and its first line."""
+
+    start: int
+    end: int
+    line: int
+
+
+class ArchivedText:
+    """An archived source text prepared for exact quote search.
+
+    ``norm`` is the normalised text; ``_breaks`` maps positions in it back to the
+    original, so that found quotes can be highlighted in the text as archived.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        if unicodedata.is_normalized("NFC", text):
+            self._base = text
+            self._base_map: list[int] | None = None
+        else:  # rare: decomposed characters; map each NFC character back to its source
+            self._base, self._base_map = _nfc_with_map(text)
+        translated = self._base.translate(_TABLE)
+        parts: list[str] = []
+        # (normalised position, position in the NFC text) at the start of each piece
+        norm_starts: list[int] = []
+        base_starts: list[int] = []
+        pos = 0
+        npos = 0
+        for match in _FOLD.finditer(translated):
+            piece = translated[pos : match.start()]
+            if piece:
+                norm_starts.append(npos)
+                base_starts.append(pos)
+                parts.append(piece)
+                npos += len(piece)
+            folded = _fold_run(match)
+            if folded:
+                norm_starts.append(npos)
+                base_starts.append(match.start())
+                parts.append(folded)
+                npos += 1
+            pos = match.end()
+        if pos < len(translated):
+            norm_starts.append(npos)
+            base_starts.append(pos)
+            parts.append(translated[pos:])
+        self.norm = "".join(parts)
+        self._norm_starts = norm_starts
+        self._base_starts = base_starts
+        self._line_starts: list[int] | None = None
+
+    # -- positions -----------------------------------------------------------------
+
+    def to_original(self, norm_pos: int, *, end: bool = False) -> int:
+        """Map a position in ``norm`` to the original text."""
+        if not self._norm_starts:
+            return 0
+        if end:
+            # the end of a span maps just after the last character it covers
+            return self.to_original(norm_pos - 1) + 1 if norm_pos > 0 else 0
+        i = bisect.bisect_right(self._norm_starts, norm_pos) - 1
+        i = max(i, 0)
+        base = self._base_starts[i] + (norm_pos - self._norm_starts[i])
+        if self._base_map is not None:
+            base = self._base_map[min(base, len(self._base_map) - 1)]
+        return base
+
+    def line_of(self, original_pos: int) -> int:
+        if self._line_starts is None:
+            starts = [0]
+            starts.extend(m.end() for m in re.finditer("\n", self.text))
+            self._line_starts = starts
+        return bisect.bisect_right(self._line_starts, original_pos)
+
+    def span(self, norm_start: int, norm_end: int) -> Span:
+        start = self.to_original(norm_start)
+        end = self.to_original(norm_end, end=True)
+        return Span(start, end, self.line_of(start))
+
+    # -- search --------------------------------------------------------------------
+
+    def find_all(self, quote_norm: str) -> list[int]:
+        """Start positions (in ``norm``) of every occurrence on word boundaries."""
+        if not quote_norm:
+            return []
+        found = []
+        norm = self.norm
+        start = norm.find(quote_norm)
+        while start != -1:
+            if _on_boundaries(norm, start, start + len(quote_norm)):
+                found.append(start)
+            start = norm.find(quote_norm, start + 1)
+        return found
+
+    def locate(
+        self, quote: str, prefix: str | None = None, suffix: str | None = None
+    ) -> tuple[list[int], int]:
+        """Occurrences of ``quote`` that fit ``prefix``/``suffix``, and the count without them."""
+        q = normalize(quote)
+        every = self.find_all(q)
+        fitting = every
+        if prefix:
+            p = normalize(prefix)
+            fitting = [s for s in fitting if self.norm[:s].rstrip().endswith(p)]
+        if suffix:
+            x = normalize(suffix)
+            fitting = [s for s in fitting if self.norm[s + len(q) :].lstrip().startswith(x)]
+        return fitting, len(every)
+
+    def closest(self, quote: str) -> Closest | None:
+        """The passage most like ``quote``, with a word diff, to help fix a mistyped quote."""
+        q_words = normalize(quote).split(" ")
+        if not q_words or not self.norm:
+            return None
+        s_words = self.norm.split(" ")
+        starts = []
+        pos = 0
+        for word in s_words:
+            starts.append(pos)
+            pos += len(word) + 1
+        matcher = difflib.SequenceMatcher(None, s_words, q_words, autojunk=False)
+        candidates = {max(0, a - b) for a, b, size in matcher.get_matching_blocks() if size}
+        if not candidates:
+            return None
+        best: tuple[float, int] | None = None
+        width = len(q_words)
+        for cand in sorted(candidates):
+            window = s_words[cand : cand + width]
+            ratio = difflib.SequenceMatcher(None, window, q_words, autojunk=False).ratio()
+            if best is None or ratio > best[0]:
+                best = (ratio, cand)
+        assert best is not None
+        ratio, first = best
+        if ratio < 0.3:
+            return None
+        window = s_words[first : first + width]
+        norm_start = starts[first]
+        norm_end = norm_start + len(" ".join(window))
+        span = self.span(norm_start, norm_end)
+        return Closest(" ".join(window), word_diff(q_words, window), span.line, ratio)
+
+
+@dataclass(frozen=True)
+class Closest:
+    passage: str
+    diff: str
+    line: int
+    ratio: float
+
+
+def word_diff(quote_words: list[str], source_words: list[str]) -> str:
+    """A wdiff-style line: ``[-quote only-]`` and ``{+source only+}`` around the differences."""
+    out: list[str] = []
+    matcher = difflib.SequenceMatcher(None, quote_words, source_words, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            out.extend(quote_words[a1:a2])
+            continue
+        if a2 > a1:
+            out.append("[-" + " ".join(quote_words[a1:a2]) + "-]")
+        if b2 > b1:
+            out.append("{+" + " ".join(source_words[b1:b2]) + "+}")
+    return " ".join(out)
+
+
+def _on_boundaries(norm: str, start: int, end: int) -> bool:
+    if start > 0 and _WORD_CHAR.match(norm[start]) and _WORD_CHAR.match(norm[start - 1]):
+        return False
+    if end < len(norm) and _WORD_CHAR.match(norm[end - 1]) and _WORD_CHAR.match(norm[end]):
+        return False
+    # a number must not continue past the quote: "1,400" is not in "1,400,000"
+    if (
+        end + 1 < len(norm)
+        and norm[end - 1].isdigit()
+        and norm[end] in ",."
+        and norm[end + 1].isdigit()
+    ):
+        return False
+    return not (
+        start >= 2
+        and norm[start].isdigit()
+        and norm[start - 1] in ",."
+        and norm[start - 2].isdigit()
+    )
+
+
+def _nfc_with_map(text: str) -> tuple[str, list[int]]:
+    """NFC of ``text`` with, for each output character, the offset of its source cluster."""
+    out: list[str] = []
+    mapping: list[int] = []
+    cluster_start = 0
+    for i in range(1, len(text) + 1):
+        if i == len(text) or unicodedata.combining(text[i]) == 0:
+            composed = unicodedata.normalize("NFC", text[cluster_start:i])
+            out.append(composed)
+            mapping.extend([cluster_start] * len(composed))
+            cluster_start = i
+    return "".join(out), mapping

@@ -1,0 +1,385 @@
+"""What the templates show: plain view objects computed from the model and the checks.
+
+Templates hold presentation only; every decision about wording, counting and
+ordering is made here, once, so that all pages and downloads agree.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from . import wording
+from .checks.quotes import QuoteIndex
+from .corroboration import Corroboration, corroborate
+from .disagreements import Dispute, Version, find_dispute, only_source
+from .model import Citation, Content, Fact, Scope, Sheet, Source
+from .origins import Origins, resolve_origins
+from .textmatch import Span
+
+SHEETS_DIR = "sheets"
+SOURCES_DIR = "sources"
+
+
+def sheet_page(sheet_id: str) -> str:
+    return f"{SHEETS_DIR}/{sheet_id}/index.md"
+
+
+def differences_page(sheet_id: str) -> str:
+    return f"{SHEETS_DIR}/{sheet_id}/differences.md"
+
+
+def source_page(source_id: str) -> str:
+    return f"{SOURCES_DIR}/{source_id}.md"
+
+
+SOURCES_INDEX = f"{SOURCES_DIR}/index.md"
+HOME = "index.md"
+FORMAT_PAGE = "format.md"
+
+
+def passage_anchor(fact_id: str, number: int) -> str:
+    """Anchor of a cited passage on its source page."""
+    return f"{fact_id}--{number}"
+
+
+@dataclass
+class CitationView:
+    number: int
+    citation: Citation
+    source: Source
+    span: Span | None
+    fact_id: str
+    sheet_id: str
+    derived_from: list[Source] = field(default_factory=list)
+
+    @property
+    def anchor(self) -> str:
+        return passage_anchor(self.fact_id, self.number)
+
+    @property
+    def derived_words(self) -> str:
+        return ", ".join(s.short for s in self.derived_from)
+
+    @property
+    def states_words(self) -> str:
+        """What this source states differently, in words ('about 13,000; attributed to ...')."""
+        states = self.citation.states
+        if states is None:
+            return ""
+        parts = []
+        if states.amount is not None or states.qualifier is not None:
+            parts.append(
+                wording.amount_words(
+                    states.amount if states.amount is not None else self.fact_amount,
+                    states.qualifier or self.fact_qualifier,
+                    states.upper,
+                )
+            )
+        if states.attributed_to:
+            parts.append(f"that it was said by {states.attributed_to}")
+        if states.names:
+            parts.append("the names " + ", ".join(f"“{n}”" for n in states.names))
+        return "; ".join(p for p in parts if p)
+
+    fact_amount: Decimal | None = None
+    fact_qualifier: str | None = None
+
+
+@dataclass
+class FactView:
+    fact: Fact
+    citations: list[CitationView]
+    corroboration: Corroboration
+    dispute: Dispute | None
+    only_in: Source | None
+    sources: dict[str, Source]
+
+    @property
+    def id(self) -> str:
+        return self.fact.id
+
+    @property
+    def figure(self) -> str | None:
+        return wording.figure(self.fact.value) if self.fact.value else None
+
+    @property
+    def figure_number(self) -> str | None:
+        """The number with its qualifier but without the unit: 'nearly 13,000'."""
+        return wording.figure(self.fact.value, unit=False) if self.fact.value else None
+
+    @property
+    def when(self) -> str | None:
+        fact = self.fact
+        if fact.period is not None:
+            return wording.date_range(fact.period.start, fact.period.end)
+        if fact.date is not None:
+            return wording.date(fact.date)
+        return None
+
+    scope: Scope | None = None
+
+    @property
+    def dispute_words(self) -> str:
+        if self.dispute is None:
+            return ""
+        names = {"figure": "figure", "attribution": "attribution", "names": "names"}
+        fields = [names[f] for f in self.dispute.fields]
+        return fields[0] if len(fields) == 1 else ", ".join(fields[:-1]) + " and " + fields[-1]
+
+    @property
+    def bound_note(self) -> str | None:
+        value = self.fact.value
+        if value is None or value.qualifier != "vague":
+            return None
+        low, high = wording.bounds(value)
+        if low is None or high is None:
+            return None
+        return f"(no number given; read as {wording.number(low)} to {wording.number(high)})"
+
+    def cite_text(self, sheet: SheetView) -> str:
+        """A line a journalist can copy: the fact, the sheet, its date, the sources."""
+        sources = "; ".join(
+            s.short + (f", {wording.date(s.published)}" if s.published else "")
+            for s in _distinct_sources(self.citations)
+        )
+        return (
+            f"“{self.fact.statement}” Fact sheet “{sheet.sheet.title}”, as of {sheet.as_of}. "
+            f"Sources: {sources}. #{self.fact.id}"
+        )
+
+    def version_figure(self, version: Version) -> str:
+        if self.fact.value is None or version.amount is None:
+            return ""
+        return wording.amount_words(version.amount, version.qualifier, version.upper)
+
+
+@dataclass
+class TopicView:
+    id: str
+    title: str
+    intro: str | None
+    facts: list[FactView]
+
+
+@dataclass
+class KeyFigureView:
+    fact: FactView
+    meaning: str
+
+
+@dataclass
+class SheetView:
+    sheet: Sheet
+    topics: list[TopicView]
+    key_figures: list[KeyFigureView]
+    facts: list[FactView]
+    sources: list[Source]
+
+    @property
+    def id(self) -> str:
+        return self.sheet.id
+
+    @property
+    def disputed(self) -> list[FactView]:
+        return [f for f in self.facts if f.dispute is not None]
+
+    @property
+    def single_source_figures(self) -> list[FactView]:
+        return [f for f in self.facts if f.only_in is not None] if len(self.sources) > 1 else []
+
+    @property
+    def independent_origins(self) -> int:
+        origins: set[str] = set()
+        for fact in self.facts:
+            origins.update(fact.corroboration.origins)
+        return len(origins)
+
+    @property
+    def as_of(self) -> str:
+        return wording.date(self.sheet.as_of)
+
+    @property
+    def period(self) -> str | None:
+        p = self.sheet.period
+        return wording.date_range(p.start, p.end) if p else None
+
+
+@dataclass
+class SourceView:
+    source: Source
+    facts: list[tuple[FactView, list[CitationView]]]
+    derived_from: list[Source]
+    repeated_by: list[Source]
+    origins: list[Source]
+    passages: list[tuple[int, int, list[CitationView]]] = field(default_factory=list)
+    furniture: list[Span] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.source.id
+
+
+@dataclass
+class SiteView:
+    content: Content
+    sheets: list[SheetView]
+    sources: list[SourceView]
+    origins: Origins
+
+    def fact(self, fact_id: str) -> FactView | None:
+        for sheet in self.sheets:
+            for fact in sheet.facts:
+                if fact.id == fact_id:
+                    return fact
+        return None
+
+    def all_facts(self) -> Iterator[FactView]:
+        for sheet in self.sheets:
+            yield from sheet.facts
+
+
+def _distinct_sources(citations: list[CitationView]) -> list[Source]:
+    out: list[Source] = []
+    for c in citations:
+        if c.source not in out:
+            out.append(c.source)
+    return out
+
+
+def build_views(content: Content, quotes: QuoteIndex) -> SiteView:
+    origins = resolve_origins(content.sources)
+    sources = content.sources
+    fact_views: dict[str, FactView] = {}
+    for fact in content.facts.values():
+        citations = [
+            CitationView(
+                n,
+                c,
+                sources[c.source],
+                quotes.spans.get((fact.id, n)),
+                fact.id,
+                fact.sheet,
+                [sources[d] for d in sources[c.source].derived_from if d in sources],
+                fact.value.amount if fact.value else None,
+                fact.value.qualifier if fact.value else None,
+            )
+            for n, c in enumerate(fact.citations, start=1)
+            if c.source in sources
+        ]
+        only = only_source(fact, sources)
+        sheet = content.sheets.get(fact.sheet)
+        scope = None
+        if sheet is not None and fact.scope is not None:
+            scope = next((x for x in sheet.scopes if x.id == fact.scope), None)
+        fact_views[fact.id] = FactView(
+            fact,
+            citations,
+            corroborate(fact, sources, origins),
+            find_dispute(fact, sources),
+            sources[only] if only else None,
+            sources,
+            scope,
+        )
+    sheets = []
+    for sheet in content.sheets.values():
+        facts = [fact_views[f.id] for f in content.facts_of(sheet.id)]
+        topics = [
+            TopicView(t.id, t.title, t.intro, [f for f in facts if f.fact.topic == t.id])
+            for t in sheet.topics
+        ]
+        keys = [
+            KeyFigureView(fact_views[k.fact], k.meaning)
+            for k in sheet.key_figures
+            if k.fact in fact_views
+        ]
+        cited: list[Source] = []
+        for f in facts:
+            for c in f.citations:
+                if c.source not in cited:
+                    cited.append(c.source)
+        sheets.append(SheetView(sheet, topics, keys, facts, cited))
+    source_views = []
+    for source in sources.values():
+        supported: list[tuple[FactView, list[CitationView]]] = []
+        for fv in fact_views.values():
+            mine = [c for c in fv.citations if c.source.id == source.id]
+            if mine:
+                supported.append((fv, mine))
+        roots = sorted(origins.roots.get(source.id, frozenset()))
+        view = SourceView(
+            source,
+            supported,
+            [sources[s] for s in source.derived_from if s in sources],
+            [s for s in sources.values() if source.id in s.derived_from],
+            [sources[r] for r in roots if r != source.id and r in sources],
+            furniture=list(quotes.furniture.get(source.id, [])),
+        )
+        view.passages = _passages(view)
+        source_views.append(view)
+    return SiteView(content, sheets, source_views, origins)
+
+
+def _passages(view: SourceView) -> list[tuple[int, int, list[CitationView]]]:
+    """Cited passages of a source, merged where they overlap, in text order."""
+    spans = sorted(
+        ((c.span.start, c.span.end, c) for _, cs in view.facts for c in cs if c.span),
+        key=lambda t: (t[0], t[1]),
+    )
+    merged: list[tuple[int, int, list[CitationView]]] = []
+    for start, end, citation in spans:
+        if merged and start < merged[-1][1]:
+            s, e, cs = merged[-1]
+            merged[-1] = (s, max(e, end), [*cs, citation])
+        else:
+            merged.append((start, end, [citation]))
+    return merged
+
+
+@dataclass
+class Segment:
+    """A run of archived text on a source page: plain, cited (highlighted) or furniture."""
+
+    text: str
+    kind: str
+    citations: list[CitationView] = field(default_factory=list)
+    anchors: list[str] = field(default_factory=list)
+    """Anchors that start here (one per citation whose passage begins in this run)."""
+
+
+def archive_lines(view: SourceView) -> list[list[Segment]]:
+    """The archived text split into its lines, each a list of segments, blank lines dropped."""
+    text = view.source.text or ""
+    marks: list[tuple[int, int, str, list[CitationView]]] = [
+        (s.start, s.end, "furniture", []) for s in view.furniture
+    ]
+    marks.extend((start, end, "cited", cs) for start, end, cs in view.passages)
+    cuts = {0, len(text)}
+    for start, end, _, _ in marks:
+        cuts.update((start, end))
+    for match in re.finditer("\n", text):
+        cuts.update((match.start(), match.end()))
+    ordered = sorted(cuts)
+    lines: list[list[Segment]] = [[]]
+    started: set[int] = set()
+    for a, b in itertools.pairwise(ordered):
+        piece = text[a:b]
+        if piece == "\n":
+            lines.append([])
+            continue
+        segment = Segment(piece, "text")
+        for index, (start, end, kind, cites) in enumerate(marks):
+            if not (start <= a and b <= end):
+                continue
+            if kind == "cited":
+                segment.kind, segment.citations = "cited", cites
+                if index not in started:
+                    started.add(index)
+                    segment.anchors = [c.anchor for c in cites]
+            elif segment.kind == "text":
+                segment.kind = "furniture"
+        lines[-1].append(segment)
+    return [line for line in lines if any(seg.text.strip() for seg in line)]
