@@ -19,7 +19,7 @@ import argparse
 import logging
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
@@ -108,6 +108,47 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_confirm(args: argparse.Namespace) -> int:
+    from .confirm import confirm_source
+
+    project = _project(args)
+    result = confirm_source(project.content_dir, args.source)
+    if result.problems:
+        print(format_problems(result.problems), file=sys.stderr)
+    print(result.message, file=sys.stdout if result.ok else sys.stderr)
+    return EXIT_OK if result.ok else EXIT_PROBLEMS
+
+
+def cmd_coverage(args: argparse.Namespace) -> int:
+    from .coverage import source_coverage
+    from .generate import check
+
+    project = _project(args)
+    loaded, findings = check(project.content_dir)
+    problems = sorted([*loaded.problems, *findings.problems])
+    if problems:
+        print("coverage needs clean content:", file=sys.stderr)
+        return _report(problems)
+    below = False
+    for source in loaded.content.sources.values():
+        if args.source and source.id not in args.source:
+            continue
+        cov = source_coverage(source, findings.quotes)
+        for sentence in cov.uncited:
+            stated = ", ".join(sentence.states)
+            print(
+                f"{source.text_path}:{sentence.line}:{sentence.col}: not cited ({stated}): "
+                f"{sentence.text}"
+            )
+        print(
+            f"{source.id}: {cov.cited} of {cov.total} sentences that state a number or a "
+            f"date are cited ({cov.percent}%)"
+        )
+        if args.fail_under is not None and cov.percent < args.fail_under:
+            below = True
+    return EXIT_PROBLEMS if below else EXIT_OK
+
+
 def _add_common(parser: argparse.ArgumentParser, *, site: bool = False) -> None:
     parser.add_argument(
         "-f",
@@ -191,12 +232,34 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--write", metavar="DIR", help="write one .schema.json file per kind")
     p.set_defaults(func=cmd_schema)
 
-    for extra in _EXTRA_COMMANDS:
-        extra(sub)
+    p = sub.add_parser(
+        "confirm",
+        help="re-verify a changed archived text and record its hash",
+        description="After an archived text was deliberately changed: re-run every check "
+        "against the new text and, if all pass, record its new SHA-256 in the source's YAML "
+        "(only that line changes).",
+    )
+    _add_common(p)
+    p.add_argument("source", help="id of the source to confirm")
+    p.set_defaults(func=cmd_confirm)
+
+    p = sub.add_parser(
+        "coverage",
+        help="list numbers and dates in sources that no fact cites",
+        description="For each source, list every sentence of its archived text that states a "
+        "number or a date and that no fact cites yet (page furniture marked in the source's "
+        "YAML is skipped), as PATH:LINE:COL lines, with the share of such sentences cited.",
+    )
+    _add_common(p)
+    p.add_argument("source", nargs="*", help="only these source ids (default: all)")
+    p.add_argument(
+        "--fail-under",
+        type=int,
+        metavar="PERCENT",
+        help="exit 1 if any source's coverage is below PERCENT",
+    )
+    p.set_defaults(func=cmd_coverage)
     return parser
-
-
-_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = []
 
 
 def _setup_logging(verbose: bool) -> None:

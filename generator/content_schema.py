@@ -217,7 +217,7 @@ FACT = Record(
 FACTS_FILE = Record(
     "facts file",
     lambda facts, where: facts,
-    {"facts": ListOf(FACT, "The facts in this file.", required=True, min_items=1)},
+    {"facts": ListOf(FACT, "The facts in this file.", required=True, min_items=1, keep_valid=True)},
     "A file of facts, inside a sheet's directory.",
 )
 

@@ -37,7 +37,11 @@ class Generated:
 
 def check(content_dir: str | os.PathLike[str]) -> tuple[LoadResult, Findings]:
     loaded = load_content(content_dir)
-    findings = run_checks(loaded.content, skip_unknown_sources=loaded.broken_sources)
+    findings = run_checks(
+        loaded.content,
+        skip_unknown_sources=loaded.broken_sources,
+        incomplete_sheets=loaded.broken_sheets,
+    )
     return loaded, findings
 
 

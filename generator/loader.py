@@ -39,6 +39,8 @@ class LoadResult:
     """Every file that was read (YAML and archived texts), for watching and caching."""
     broken_sources: bool = False
     """A source file could not be loaded, so citations of its id are not "unknown"."""
+    broken_sheets: set[str] = field(default_factory=set)
+    """Sheets with a facts file that could not be loaded (their key figures may be there)."""
 
 
 def _yaml_files(directory: Path) -> list[Path]:
@@ -192,7 +194,10 @@ def _load_sheets(directory: Path, result: LoadResult, known: set[Path]) -> None:
         for path in files:
             if path == sheet_path:
                 continue
+            before = len(problems)
             facts = load_record(path, content_schema.FACTS_FILE, problems)
+            if len(problems) > before and sheet_id is not None:
+                result.broken_sheets.add(sheet_id)
             if facts is INVALID:
                 continue
             for fact in facts:

@@ -415,11 +415,14 @@ class ListOf(Field[list[T]]):
         required: bool = False,
         min_items: int = 0,
         max_items: int = 100_000,
+        keep_valid: bool = False,
     ) -> None:
         super().__init__(description, required=required)
         self.item = item
         self.min_items = min_items
         self.max_items = max_items
+        self.keep_valid = keep_valid
+        """Keep the valid items when some are invalid (their problems are still reported)."""
 
     def convert(self, node: Node, ctx: Context, name: str) -> list[T]:
         if not isinstance(node, Sequence):

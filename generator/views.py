@@ -15,6 +15,7 @@ from decimal import Decimal
 from . import wording
 from .checks.quotes import QuoteIndex
 from .corroboration import Corroboration, corroborate
+from .coverage import Coverage, source_coverage
 from .disagreements import Dispute, Version, find_dispute, only_source
 from .model import Citation, Content, Fact, Scope, Sheet, Source
 from .origins import Origins, resolve_origins
@@ -110,6 +111,14 @@ class FactView:
     def figure_number(self) -> str | None:
         """The number with its qualifier but without the unit: 'nearly 13,000'."""
         return wording.figure(self.fact.value, unit=False) if self.fact.value else None
+
+    @property
+    def figure_unit(self) -> str:
+        """The unit as it follows the number: 'accounts', or 'of posts' after vague words."""
+        value = self.fact.value
+        if value is None or not value.unit:
+            return ""
+        return f"of {value.unit}" if value.qualifier == "vague" else value.unit
 
     @property
     def when(self) -> str | None:
@@ -217,6 +226,7 @@ class SourceView:
     origins: list[Source]
     passages: list[tuple[int, int, list[CitationView]]] = field(default_factory=list)
     furniture: list[Span] = field(default_factory=list)
+    coverage: Coverage | None = None
 
     @property
     def id(self) -> str:
@@ -317,6 +327,7 @@ def build_views(content: Content, quotes: QuoteIndex) -> SiteView:
             [s for s in sources.values() if source.id in s.derived_from],
             [sources[r] for r in roots if r != source.id and r in sources],
             furniture=list(quotes.furniture.get(source.id, [])),
+            coverage=source_coverage(source, quotes),
         )
         view.passages = _passages(view)
         source_views.append(view)

@@ -89,3 +89,13 @@ def line_of(path: Path, needle: str, occurrence: int = 1) -> int:
             if seen == occurrence:
                 return number
     raise AssertionError(f"{needle!r} not found in {path}")
+
+
+def key_line(path: Path, needle: str, key: str = "quote:") -> int:
+    """Line of the ``key`` whose (block) value contains ``needle``: where the value starts."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    target = line_of(path, needle)
+    for number in range(target, 0, -1):
+        if key in lines[number - 1]:
+            return number
+    raise AssertionError(f"no {key!r} before {needle!r} in {path}")

@@ -21,11 +21,26 @@ class Findings:
     quotes: quotes.QuoteIndex = field(default_factory=quotes.QuoteIndex)
 
 
-def run_checks(content: Content, *, skip_unknown_sources: bool = False) -> Findings:
-    """Run every check. ``skip_unknown_sources`` when a source file failed to load."""
+def run_checks(
+    content: Content,
+    *,
+    skip_unknown_sources: bool = False,
+    incomplete_sheets: frozenset[str] | set[str] = frozenset(),
+) -> Findings:
+    """Run every check.
+
+    When some files failed to load, ``skip_unknown_sources`` and ``incomplete_sheets``
+    keep their absence from being reported a second time as dangling references.
+    """
     findings = Findings()
     problems = findings.problems
-    problems.extend(references.check(content, skip_unknown_sources=skip_unknown_sources))
+    problems.extend(
+        references.check(
+            content,
+            skip_unknown_sources=skip_unknown_sources,
+            incomplete_sheets=incomplete_sheets,
+        )
+    )
     problems.extend(archives.check(content))
     index, quote_problems = quotes.check(content)
     findings.quotes = index

@@ -25,10 +25,15 @@ def _suggest(word: str, options: Iterable[str]) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
-def check(content: Content, *, skip_unknown_sources: bool = False) -> list[Problem]:
+def check(
+    content: Content,
+    *,
+    skip_unknown_sources: bool = False,
+    incomplete_sheets: frozenset[str] | set[str] = frozenset(),
+) -> list[Problem]:
     problems: list[Problem] = []
     for sheet in content.sheets.values():
-        problems.extend(_check_sheet(content, sheet))
+        problems.extend(_check_sheet(content, sheet, complete=sheet.id not in incomplete_sheets))
     for fact in content.facts.values():
         path = fact.where.loc.path if fact.where else ""
         for citation in fact.citations:
@@ -43,11 +48,11 @@ def check(content: Content, *, skip_unknown_sources: bool = False) -> list[Probl
                         ),
                     )
                 )
-    problems.extend(_check_derivations(content))
+    problems.extend(_check_derivations(content, skip_unknown_sources=skip_unknown_sources))
     return problems
 
 
-def _check_sheet(content: Content, sheet: Sheet) -> list[Problem]:
+def _check_sheet(content: Content, sheet: Sheet, *, complete: bool) -> list[Problem]:
     problems: list[Problem] = []
     path = sheet.where.loc.path if sheet.where else sheet.dir
     anchors: dict[str, str] = {}
@@ -109,6 +114,8 @@ def _check_sheet(content: Content, sheet: Sheet) -> list[Problem]:
         loc = _loc(key.where, "fact", path)
         key_fact = content.facts.get(key.fact)
         if key_fact is None or key_fact.sheet != sheet.id:
+            if not complete:
+                continue  # its fact may be in the file that failed to load
             problems.append(
                 Problem(
                     loc,
@@ -129,19 +136,19 @@ def _check_sheet(content: Content, sheet: Sheet) -> list[Problem]:
     return problems
 
 
-def _check_derivations(content: Content) -> list[Problem]:
+def _check_derivations(content: Content, *, skip_unknown_sources: bool) -> list[Problem]:
     problems: list[Problem] = []
     for source in content.sources.values():
         loc = _loc(source.where, "derived_from", source.path)
         for parent in source.derived_from:
             if parent == source.id:
                 problems.append(Problem(loc, f"source '{source.id}' is derived from itself"))
-            elif parent not in content.sources:
+            elif parent not in content.sources and not skip_unknown_sources:
                 problems.append(
                     Problem(
                         loc,
                         f"source '{source.id}' is derived from unknown source '{parent}'"
-                        + _suggest(parent, content.sources),
+                        + _suggest(parent, [s for s in content.sources if s != source.id]),
                     )
                 )
     for cycle in resolve_origins(content.sources).cycles:

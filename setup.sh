@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# One command to set up factsheet on a fresh machine and build the bundled fact sheet:
+#   - installs the project and its test tools into the current Python environment
+#     (use a virtual environment first if you like: python3 -m venv .venv && . .venv/bin/activate);
+#   - installs Debian's Chromium for the browser tests when it is missing (needs root or sudo);
+#   - installs axe-core (accessibility checks) from the npm registry when npm is available;
+#   - builds the site into site/.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+python3 -m pip install --quiet --upgrade pip
+python3 -m pip install --quiet -e '.[test]'
+
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else SUDO="none"; fi
+  if [ "$SUDO" != none ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing Chromium (Debian package) for the browser tests..."
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  else
+    echo "note: Chromium is not installed and cannot be installed here; browser tests will fail" >&2
+  fi
+fi
+
+if [ -f package.json ] && command -v npm >/dev/null 2>&1; then
+  npm ci --no-audit --no-fund --silent
+fi
+
+factsheet build
