@@ -67,6 +67,8 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
         self.last: Generated | None = None
         self.content_dir = Path("content")
         self.templates_dir = Path("templates")
+        self.known_pages: list[str] = ["index.md"]
+        """Pages of the last good build: while serving, errors are shown at each of them."""
 
     def use(self, generated: Generated) -> None:
         """Hand over a generator result already computed (by ``factsheet build``)."""
@@ -90,11 +92,13 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
                 raise ContentProblemsError(generated.problems)
             for problem in generated.problems:
                 log.error(problem.format())
-            site = RenderedSite(
-                pages={"index.md": error_page(generated.problems)}, nav=["index.md"]
-            )
+            # Every page the editor may be looking at shows the problems, so that the
+            # live reload lands on them, and the page comes back once they are fixed.
+            page = error_page(generated.problems)
+            site = RenderedSite(pages=dict.fromkeys(self.known_pages, page), nav=["index.md"])
         else:
             site = generated.site
+            self.known_pages = list(site.pages)
         for path, markdown in site.pages.items():
             _replace(files, File.generated(config, path, content=markdown))
         for path, data in site.files.items():

@@ -1,0 +1,89 @@
+"""`factsheet serve`: a live preview that survives content errors and recovers from them."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from .conftest import SHEET_DIR, edit
+
+SHEET = "sheets/china-self-media-2023/"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return str(response.read().decode("utf-8"))
+    except urllib.error.HTTPError as exc:
+        return str(exc.read().decode("utf-8"))
+
+
+def wait_for(predicate: Callable[[], bool], timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if predicate():
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError("timed out")
+
+
+@pytest.fixture
+def server(project: Path) -> Iterator[str]:
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--port", str(port)],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        wait_for(lambda: "fs-fact" in fetch(base + SHEET))
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        assert proc.stdout is not None
+        proc.stdout.close()
+
+
+def test_serve_shows_errors_and_recovers(server: str, project: Path) -> None:
+    facts = project / SHEET_DIR / "facts/3-accounts.yaml"
+    assert "67,000 social media accounts were closed permanently" in fetch(server + SHEET)
+
+    edit(facts, "amount: 67000", "amount: 012")
+    wait_for(lambda: "Content problems" in fetch(server + SHEET))
+    page = fetch(server + SHEET)
+    assert "3-accounts.yaml:7:15" in page
+    assert "a leading zero is ambiguous" in page
+
+    edit(facts, "amount: 012", "amount: 67000")
+    wait_for(lambda: "fs-fact" in fetch(server + SHEET))
+
+
+def test_serve_reloads_after_an_edit(server: str, project: Path) -> None:
+    facts = project / SHEET_DIR / "facts/3-accounts.yaml"
+    edit(
+        facts,
+        "statement: 67,000 social media accounts were closed permanently.",
+        "statement: 67,000 social media accounts were closed for good.",
+    )
+    wait_for(lambda: "were closed for good" in fetch(server + SHEET))
