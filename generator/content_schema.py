@@ -195,6 +195,10 @@ FACT = Record(
         "statement": Text(
             "The fact in the editor's words, one or two sentences.", required=True, max_length=1000
         ),
+        "label": Text(
+            "A few words naming the figure in charts and the timeline ('Accounts closed').",
+            max_length=60,
+        ),
         "value": QUANTITY,
         "scope": Slug(
             "Id of the scope (in the sheet's 'scopes') the figure belongs to; "

@@ -23,6 +23,7 @@ MkDocs events used (see https://www.mkdocs.org/dev-guide/plugins/#events):
 from __future__ import annotations
 
 import logging
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +82,9 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
         base_dir = Path(config.config_file_path or ".").resolve().parent
         self.content_dir = (base_dir / self.config.content_dir).resolve()
         self.templates_dir = (base_dir / self.config.templates_dir).resolve()
+        jieba = sys.modules.get("jieba")  # loaded by Material's search for Chinese text
+        if jieba is not None:
+            jieba.setLogLevel(logging.WARNING)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:

@@ -94,6 +94,7 @@ class Fact:
     topic: str
     statement: str
     citations: list[Citation]
+    label: str | None = None
     value: Quantity | None = None
     scope: str | None = None
     date: PartialDate | None = None

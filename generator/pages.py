@@ -18,7 +18,10 @@ import jinja2
 from markupsafe import Markup
 
 from . import escaping, exports, wording
+from .charts import sheet_charts
 from .content_schema import json_schemas, reference
+from .jsonld import sheet_graph
+from .timeline import sheet_timeline
 from .views import (
     FORMAT_PAGE,
     HOME,
@@ -75,6 +78,9 @@ class Templates:
         self.env.globals.update(
             {
                 "heading_attrs": heading_attrs,
+                "sheet_charts": sheet_charts,
+                "sheet_timeline": sheet_timeline,
+                "sheet_graph": sheet_graph,
                 "archive_lines": archive_lines,
                 "reference": reference(),
                 "csv_columns": exports.CSV_COLUMNS,

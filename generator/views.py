@@ -113,6 +113,22 @@ class FactView:
         return wording.figure(self.fact.value, unit=False) if self.fact.value else None
 
     @property
+    def qualifier_words(self) -> str:
+        """The qualifier alone ('nearly'), '' for exact figures, ranges and vague amounts."""
+        value = self.fact.value
+        if value is None or value.qualifier in ("range", "vague"):
+            return ""
+        return wording.QUALIFIER_WORDS.get(value.qualifier, "")
+
+    @property
+    def number_words(self) -> str:
+        """The number alone ('13,000'); shown only next to :attr:`qualifier_words`."""
+        value = self.fact.value
+        if value is None or value.amount is None:
+            return ""
+        return wording.number(value.amount)
+
+    @property
     def figure_unit(self) -> str:
         """The unit as it follows the number: 'accounts', or 'of posts' after vague words."""
         value = self.fact.value
@@ -212,6 +228,15 @@ class SheetView:
         return wording.date(self.sheet.as_of)
 
     @property
+    def lede(self) -> str:
+        """The summary's first paragraph, shown above the key figures."""
+        return _paragraphs(self.sheet.summary)[0]
+
+    @property
+    def rest_of_summary(self) -> str:
+        return "\n\n".join(_paragraphs(self.sheet.summary)[1:])
+
+    @property
     def period(self) -> str | None:
         p = self.sheet.period
         return wording.date_range(p.start, p.end) if p else None
@@ -250,6 +275,10 @@ class SiteView:
     def all_facts(self) -> Iterator[FactView]:
         for sheet in self.sheets:
             yield from sheet.facts
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [p for p in re.split(r"\n[ \t]*\n", text.strip()) if p.strip()] or [""]
 
 
 def _distinct_sources(citations: list[CitationView]) -> list[Source]:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import SHEET_DIR, edit
+from .conftest import SHEET_DIR, edit, line_of
 
 SHEET = "sheets/china-self-media-2023/"
 
@@ -72,7 +72,7 @@ def test_serve_shows_errors_and_recovers(server: str, project: Path) -> None:
     edit(facts, "amount: 67000", "amount: 012")
     wait_for(lambda: "Content problems" in fetch(server + SHEET))
     page = fetch(server + SHEET)
-    assert "3-accounts.yaml:7:15" in page
+    assert f"3-accounts.yaml:{line_of(facts, 'amount: 012')}:15" in page
     assert "a leading zero is ambiguous" in page
 
     edit(facts, "amount: 012", "amount: 67000")

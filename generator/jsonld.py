@@ -1,0 +1,106 @@
+"""schema.org JSON-LD for a sheet page: each fact as a Claim, with where it appeared.
+
+Numbers are ``QuantitativeValue`` objects with ``minValue``/``maxValue`` where
+the qualifier bounds them ("more than 100,000" has a minValue, "nearly 13,000"
+a maxValue, "about 930,000" neither), so that machines never read a qualified
+figure as exact.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import wording
+from .exports import _num
+from .model import Source
+from .views import FactView, SheetView
+
+
+def _appearance(source: Source) -> dict[str, Any]:
+    work: dict[str, Any] = {
+        "@type": "NewsArticle"
+        if source.type in ("news-article", "wire-report")
+        else "CreativeWork",
+        "headline": source.title,
+    }
+    if source.outlet or source.publisher:
+        work["publisher"] = {"@type": "Organization", "name": source.outlet or source.publisher}
+    if source.agency:
+        work["sourceOrganization"] = {"@type": "Organization", "name": source.agency}
+    if source.authors:
+        work["author"] = [{"@type": "Person", "name": a} for a in source.authors]
+    if source.published:
+        work["datePublished"] = source.published.iso()
+    if source.url:
+        work["url"] = source.url
+    if source.language:
+        work["inLanguage"] = source.language
+    return work
+
+
+def _quantity(fact: FactView) -> dict[str, Any] | None:
+    value = fact.fact.value
+    if value is None:
+        return None
+    low, high = wording.bounds(value)
+    out: dict[str, Any] = {"@type": "QuantitativeValue", "description": wording.figure(value)}
+    if value.qualifier == "exact" and value.amount is not None:
+        out["value"] = _num(value.amount)
+    if low is not None:
+        out["minValue"] = _num(low)
+    if high is not None:
+        out["maxValue"] = _num(high)
+    if value.unit:
+        out["unitText"] = value.unit
+    return out
+
+
+def claim(fact: FactView) -> dict[str, Any]:
+    f = fact.fact
+    item: dict[str, Any] = {
+        "@type": "Claim",
+        "@id": f"#{f.id}",
+        "url": f"#{f.id}",
+        "text": f.statement,
+    }
+    if f.attributed_to:
+        item["author"] = {"@type": "Organization", "name": f.attributed_to}
+    quantity = _quantity(fact)
+    if quantity is not None:
+        item["about"] = quantity
+    seen: list[str] = []
+    appearances = []
+    for citation in fact.citations:
+        if citation.source.id in seen:
+            continue
+        seen.append(citation.source.id)
+        appearances.append(_appearance(citation.source))
+    item["appearance"] = appearances
+    dated = [c.source for c in fact.citations if c.source.published]
+    if dated:
+        first = min(dated, key=lambda s: s.published.sort_key() if s.published else (0, 0, 0))
+        item["firstAppearance"] = _appearance(first)
+    return item
+
+
+def sheet_graph(sheet: SheetView) -> dict[str, Any]:
+    return {
+        "@context": "https://schema.org",
+        "@graph": [
+            {
+                "@type": "Dataset",
+                "name": sheet.sheet.title,
+                "description": sheet.sheet.description or sheet.sheet.summary,
+                "dateModified": sheet.sheet.as_of.iso(),
+                **(
+                    {
+                        "temporalCoverage": f"{sheet.sheet.period.start.iso()}/"
+                        f"{sheet.sheet.period.end.iso() if sheet.sheet.period.end else '..'}"
+                    }
+                    if sheet.sheet.period
+                    else {}
+                ),
+            },
+            *(claim(f) for f in sheet.facts),
+        ],
+    }
