@@ -310,3 +310,173 @@ def files(site: SiteView) -> dict[str, bytes]:
         if source.text_bytes is not None:
             out[f"sources/{source.id}.txt"] = source.text_bytes
     return out
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+_TEXT = {"type": "string"}
+_NUMBER = {"type": "number"}
+_DATE = {"type": "string", "pattern": "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"}
+_TEXTS = {"type": "array", "items": _TEXT}
+_PERIOD = _nullable(
+    {
+        "type": "object",
+        "required": ["start", "end"],
+        "properties": {"start": _DATE, "end": _nullable(_DATE)},
+    }
+)
+
+
+def download_schema() -> dict[str, Any]:
+    """JSON Schema of facts.json (format version :data:`FORMAT_VERSION`), published with it."""
+    value = {
+        "type": "object",
+        "required": ["text", "amount", "upper", "qualifier", "unit", "words", "min", "max"],
+        "properties": {
+            "text": _TEXT,
+            "amount": _nullable(_NUMBER),
+            "upper": _nullable(_NUMBER),
+            "qualifier": {
+                "enum": [
+                    "exact",
+                    "about",
+                    "nearly",
+                    "more-than",
+                    "at-least",
+                    "up-to",
+                    "fewer-than",
+                    "range",
+                    "vague",
+                ]
+            },
+            "unit": _nullable(_TEXT),
+            "words": _nullable(_TEXT),
+            "min": _nullable(_NUMBER),
+            "max": _nullable(_NUMBER),
+        },
+    }
+    citation = {
+        "type": "object",
+        "required": ["number", "source", "quote", "position"],
+        "properties": {
+            "number": {"type": "integer", "minimum": 1},
+            "source": _TEXT,
+            "quote": _TEXT,
+            "prefix": _nullable(_TEXT),
+            "suffix": _nullable(_TEXT),
+            "states": _nullable({"type": "object"}),
+            "note": _nullable(_TEXT),
+            "position": _nullable(
+                {
+                    "type": "object",
+                    "required": ["start", "end", "line"],
+                    "properties": {
+                        k: {"type": "integer", "minimum": 0} for k in ("start", "end", "line")
+                    },
+                }
+            ),
+        },
+    }
+    fact = {
+        "type": "object",
+        "required": [
+            "id",
+            "sheet",
+            "topic",
+            "statement",
+            "value",
+            "corroboration",
+            "disputed",
+            "differences",
+            "citations",
+            "page",
+            "anchor",
+        ],
+        "properties": {
+            "id": _TEXT,
+            "sheet": _TEXT,
+            "topic": _TEXT,
+            "statement": _TEXT,
+            "value": _nullable(value),
+            "scope": _nullable(_TEXT),
+            "date": _nullable(_DATE),
+            "date_note": _nullable(_TEXT),
+            "period": _PERIOD,
+            "attributed_to": _nullable(_TEXT),
+            "names": _nullable(_TEXTS),
+            "tags": _TEXTS,
+            "note": _nullable(_TEXT),
+            "corroboration": {
+                "type": "object",
+                "required": ["independent_origins", "origins", "sources", "words"],
+                "properties": {
+                    "independent_origins": {"type": "integer", "minimum": 0},
+                    "origins": _TEXTS,
+                    "sources": _TEXTS,
+                    "words": _TEXT,
+                },
+            },
+            "disputed": {"type": "boolean"},
+            "differences": {"type": "array", "items": {"enum": ["figure", "attribution", "names"]}},
+            "versions": {"type": "array", "items": {"type": "object"}},
+            "citations": {"type": "array", "minItems": 1, "items": citation},
+            "page": _TEXT,
+            "anchor": _TEXT,
+        },
+    }
+    source = {
+        "type": "object",
+        "required": ["id", "title", "type", "derived_from", "origins", "archive", "page"],
+        "properties": {
+            "id": _TEXT,
+            "title": _TEXT,
+            "label": _TEXT,
+            "type": _TEXT,
+            "authors": _TEXTS,
+            "published": _nullable(_DATE),
+            "accessed": _nullable(_DATE),
+            "url": _nullable(_TEXT),
+            "derived_from": _TEXTS,
+            "origins": _TEXTS,
+            "archive": {
+                "type": "object",
+                "required": ["file", "sha256"],
+                "properties": {
+                    "file": _TEXT,
+                    "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                },
+            },
+            "page": _TEXT,
+        },
+    }
+    sheet = {
+        "type": "object",
+        "required": ["id", "title", "summary", "as_of", "topics", "key_figures", "page"],
+        "properties": {
+            "id": _TEXT,
+            "title": _TEXT,
+            "summary": _TEXT,
+            "as_of": _DATE,
+            "period": _PERIOD,
+            "topics": {"type": "array"},
+            "scopes": {"type": "array"},
+            "key_figures": {"type": "array"},
+            "page": _TEXT,
+        },
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "factsheet facts.json",
+        "description": f"Format '{FORMAT_NAME}', version {FORMAT_VERSION}.",
+        "type": "object",
+        "required": ["format", "version", "sheets", "sources", "facts"],
+        "properties": {
+            "format": {"const": FORMAT_NAME},
+            "version": {"const": FORMAT_VERSION},
+            "sheets": {"type": "array", "items": sheet},
+            "sources": {"type": "array", "items": source},
+            "facts": {"type": "array", "items": fact},
+        },
+    }

@@ -138,4 +138,7 @@ def render_site(view: SiteView, templates: Templates) -> RenderedSite:
     site.files.update(exports.files(view))
     for name, schema in json_schemas().items():
         site.files[f"schemas/{name}"] = exports.dump_json(schema)
+    site.files[f"schemas/facts-download.v{exports.FORMAT_VERSION}.schema.json"] = (
+        exports.dump_json(exports.download_schema())
+    )
     return site

@@ -241,3 +241,42 @@ def test_failed_build_leaves_the_site_alone(cli: Callable[..., Run], project: Pa
     after = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
     assert after == before
     assert not list(project.glob(".site.building-*"))
+
+
+def test_downloads_validate_against_their_documented_format(built: Path) -> None:
+    import csv
+    import io
+
+    import jsonschema
+
+    from generator.exports import CSV_COLUMNS
+
+    schema = json.loads((built / "schemas/facts-download.v1.schema.json").read_text("utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    for path in ("facts.json", "sheets/china-self-media-2023/facts.json"):
+        jsonschema.validate(json.loads((built / path).read_text("utf-8")), schema)
+    rows = list(csv.reader(io.StringIO((built / "facts.csv").read_text("utf-8"))))
+    assert tuple(rows[0]) == CSV_COLUMNS
+    assert len(rows) == 24 and all(len(r) == len(CSV_COLUMNS) for r in rows)
+    by_id = {r[0]: dict(zip(CSV_COLUMNS, r, strict=True)) for r in rows[1:]}
+    assert by_id["military-impersonation"]["figure"] == "nearly 13,000 accounts"
+    assert by_id["military-impersonation"]["disputed"] == "yes"
+    csl = json.loads((built / "sources.csl.json").read_text("utf-8"))
+    assert [item["id"] for item in csl] == [
+        "reuters-2023-self-media",
+        "rewrite-2023-05-28-self-media",
+    ]
+    for item in csl:
+        assert item["type"] == "article-newspaper" and item["title"]
+        assert all(isinstance(p, int) for p in item["issued"]["date-parts"][0])
+
+
+def test_published_json_schemas_match_the_format() -> None:
+    from generator.content_schema import json_schemas
+    from generator.exports import dump_json
+
+    from .conftest import ROOT
+
+    for name, schema in json_schemas().items():
+        shipped = (ROOT / "generator/schemas" / name).read_bytes()
+        assert shipped == dump_json(schema), f"run: factsheet schema --write generator/schemas"
