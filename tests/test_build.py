@@ -279,4 +279,4 @@ def test_published_json_schemas_match_the_format() -> None:
 
     for name, schema in json_schemas().items():
         shipped = (ROOT / "generator/schemas" / name).read_bytes()
-        assert shipped == dump_json(schema), f"run: factsheet schema --write generator/schemas"
+        assert shipped == dump_json(schema), "run: factsheet schema --write generator/schemas"
