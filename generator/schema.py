@@ -460,13 +460,22 @@ class ListOf(Field[list[T]]):
 
 @dataclass
 class Located:
-    """Where a record and each of its keys were written."""
+    """Where a record and each of its keys were written (positions are made on demand)."""
 
-    loc: Loc
-    keys: dict[str, Loc] = field(default_factory=dict)
+    path: str
+    node: Mapping
+
+    @property
+    def loc(self) -> Loc:
+        return Loc(self.path, self.node.line, self.node.col)
 
     def of(self, key: str) -> Loc:
-        return self.keys.get(key, self.loc)
+        """Where the value of ``key`` starts, or the record itself when the key is absent."""
+        entry = self.node.entries.get(key)
+        if entry is None:
+            return self.loc
+        value = entry[1]
+        return Loc(self.path, value.line, value.col)
 
 
 class Record(Field[T]):
@@ -498,7 +507,7 @@ class Record(Field[T]):
                 f"'{name}' must be {self.name} (a mapping of keys to values), "
                 f"not {_describe(node)}",
             )
-        where = Located(ctx.loc(node))
+        where = Located(ctx.path, node)
         values: dict[str, Any] = {}
         ok = True
         for key, (key_node, value_node) in node.entries.items():
@@ -513,7 +522,6 @@ class Record(Field[T]):
                 ctx.error(key_node, f"unknown key '{key}' in {self.name}; {hint}")
                 ok = False
                 continue
-            where.keys[key] = ctx.loc(value_node)
             if is_null(value_node):
                 if spec.required:
                     ctx.error(value_node, f"'{key}' is empty; it is required in {self.name}")

@@ -342,12 +342,15 @@ def build_views(content: Content, quotes: QuoteIndex) -> SiteView:
                     cited.append(c.source)
         sheets.append(SheetView(sheet, topics, keys, facts, cited))
     source_views = []
+    supporting: dict[str, list[tuple[FactView, list[CitationView]]]] = {}
+    for fv in fact_views.values():
+        mine: dict[str, list[CitationView]] = {}
+        for c in fv.citations:
+            mine.setdefault(c.source.id, []).append(c)
+        for sid, cites in mine.items():
+            supporting.setdefault(sid, []).append((fv, cites))
     for source in sources.values():
-        supported: list[tuple[FactView, list[CitationView]]] = []
-        for fv in fact_views.values():
-            mine = [c for c in fv.citations if c.source.id == source.id]
-            if mine:
-                supported.append((fv, mine))
+        supported = supporting.get(source.id, [])
         roots = sorted(origins.roots.get(source.id, frozenset()))
         view = SourceView(
             source,
