@@ -161,7 +161,7 @@ def sheet_charts(sheet: SheetView, *, min_bars: int = 2) -> list[Chart]:
     charts: list[Chart] = []
     scopes = {s.id: s for s in sheet.sheet.scopes}
     groups: dict[tuple[str, str], list[FactView]] = {}
-    for fact in sheet.facts:
+    for fact in sheet.current_facts:
         value = fact.fact.value
         if value is None or fact.fact.scope is None or not value.unit:
             continue

@@ -184,6 +184,18 @@ CITATION = Record(
     "A source id and a verbatim quote from its archived text.",
 )
 
+RETRACTION = Record(
+    "retraction",
+    model.Retraction,
+    {
+        "date": Date("When the fact was withdrawn.", required=True),
+        "reason": Text(
+            "Why it was withdrawn, for readers.", required=True, one_line=False, max_length=2000
+        ),
+    },
+    "Marks a fact as withdrawn: it stays visible, struck through, with its history.",
+)
+
 FACT = Record(
     "fact",
     model.Fact,
@@ -211,6 +223,7 @@ FACT = Record(
         "names": NAMES,
         "tags": ListOf(Slug("A tag."), "Tags for search and grouping."),
         "note": Text("Editor's note shown with the fact.", one_line=False),
+        "retracted": RETRACTION,
         "citations": ListOf(
             CITATION, "The sources that state the fact, with quotes.", required=True, min_items=1
         ),
@@ -403,6 +416,7 @@ def reference() -> list[tuple[str, str, list[tuple[str, str, bool, str]]]]:
         FACT,
         QUANTITY,
         PERIOD,
+        RETRACTION,
         CITATION,
         STATED,
         SOURCE,

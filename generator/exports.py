@@ -110,6 +110,10 @@ def fact_record(fact: FactView) -> dict[str, Any]:
         "names": f.names,
         "tags": f.tags,
         "note": f.note,
+        "last_changed": fact.changed_on,
+        "retracted": (
+            {"date": _date(f.retracted.date), "reason": f.retracted.reason} if f.retracted else None
+        ),
         "corroboration": {
             "independent_origins": fact.corroboration.independent,
             "origins": list(fact.corroboration.origins),
@@ -408,6 +412,14 @@ def download_schema() -> dict[str, Any]:
             "names": _nullable(_TEXTS),
             "tags": _TEXTS,
             "note": _nullable(_TEXT),
+            "last_changed": _nullable(_DATE),
+            "retracted": _nullable(
+                {
+                    "type": "object",
+                    "required": ["date", "reason"],
+                    "properties": {"date": _DATE, "reason": _TEXT},
+                }
+            ),
             "corroboration": {
                 "type": "object",
                 "required": ["independent_origins", "origins", "sources", "words"],

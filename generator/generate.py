@@ -15,6 +15,7 @@ from pathlib import Path
 import jinja2
 
 from .checks import Findings, run_checks
+from .history import read_history
 from .loader import LoadResult, load_content
 from .pages import RenderedSite, Templates, render_site
 from .problems import Loc, Problem, display_path
@@ -55,7 +56,7 @@ def generate(
         return result
     try:
         templates = Templates(templates_dir)
-        view = build_views(loaded.content, findings.quotes)
+        view = build_views(loaded.content, findings.quotes, read_history(content_dir))
         result.site = render_site(view, templates)
     except jinja2.TemplateError as exc:
         result.problems.append(template_problem(exc, Path(templates_dir)))

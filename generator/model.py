@@ -89,6 +89,15 @@ class Citation:
 
 
 @dataclass
+class Retraction:
+    """A withdrawn fact: it stays on the sheet, struck through, with why and when."""
+
+    date: PartialDate
+    reason: str
+    where: Located | None = None
+
+
+@dataclass
 class Fact:
     id: str
     topic: str
@@ -104,6 +113,7 @@ class Fact:
     names: list[str] | None = None
     tags: list[str] = field(default_factory=list)
     note: str | None = None
+    retracted: Retraction | None = None
     where: Located | None = None
     sheet: str = ""
     """Id of the sheet the fact belongs to (set by the loader from the file's place)."""

@@ -28,6 +28,7 @@ from .views import (
     SOURCES_INDEX,
     SiteView,
     archive_lines,
+    corrections_page,
     differences_page,
     sheet_page,
     source_page,
@@ -91,6 +92,7 @@ class Templates:
         self.env.filters.update(
             {
                 "date": wording.date,
+                "iso_date": wording.iso_date,
                 "capitalise": wording.capitalise,
                 "number": wording.number,
                 "digits": wording.digits,
@@ -116,6 +118,7 @@ def render_site(view: SiteView, templates: Templates) -> RenderedSite:
             "format": FORMAT_PAGE,
             "sheet": sheet_page,
             "differences": differences_page,
+            "corrections": corrections_page,
             "source": source_page,
         },
     }
@@ -127,7 +130,9 @@ def render_site(view: SiteView, templates: Templates) -> RenderedSite:
         site.pages[path] = render("sheet.md.j2", path, sheet=sheet, **common)
         diff_path = differences_page(sheet.id)
         site.pages[diff_path] = render("differences.md.j2", diff_path, sheet=sheet, **common)
-        site.nav.append((sheet.sheet.title, [path, diff_path]))
+        fixes_path = corrections_page(sheet.id)
+        site.pages[fixes_path] = render("corrections.md.j2", fixes_path, sheet=sheet, **common)
+        site.nav.append((sheet.sheet.title, [path, diff_path, fixes_path]))
     site.pages[SOURCES_INDEX] = render("sources.md.j2", SOURCES_INDEX, **common)
     site.nav.append(SOURCES_INDEX)
     for source in view.sources:
@@ -138,7 +143,7 @@ def render_site(view: SiteView, templates: Templates) -> RenderedSite:
     site.files.update(exports.files(view))
     for name, schema in json_schemas().items():
         site.files[f"schemas/{name}"] = exports.dump_json(schema)
-    site.files[f"schemas/facts-download.v{exports.FORMAT_VERSION}.schema.json"] = (
-        exports.dump_json(exports.download_schema())
+    site.files[f"schemas/facts-download.v{exports.FORMAT_VERSION}.schema.json"] = exports.dump_json(
+        exports.download_schema()
     )
     return site

@@ -30,7 +30,7 @@ class Entry:
 
 def sheet_timeline(sheet: SheetView) -> list[Entry]:
     entries = []
-    for fact in sheet.facts:
+    for fact in sheet.current_facts:
         f = fact.fact
         label = f.label or f.statement
         if f.period is not None:

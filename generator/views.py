@@ -7,6 +7,7 @@ ordering is made here, once, so that all pages and downloads agree.
 from __future__ import annotations
 
 import itertools
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from .checks.quotes import QuoteIndex
 from .corroboration import Corroboration, corroborate
 from .coverage import Coverage, source_coverage
 from .disagreements import Dispute, Version, find_dispute, only_source
+from .history import Change, History
 from .model import Citation, Content, Fact, Scope, Sheet, Source
 from .origins import Origins, resolve_origins
 from .textmatch import Span
@@ -31,6 +33,10 @@ def sheet_page(sheet_id: str) -> str:
 
 def differences_page(sheet_id: str) -> str:
     return f"{SHEETS_DIR}/{sheet_id}/differences.md"
+
+
+def corrections_page(sheet_id: str) -> str:
+    return f"{SHEETS_DIR}/{sheet_id}/corrections.md"
 
 
 def source_page(source_id: str) -> str:
@@ -146,6 +152,12 @@ class FactView:
         return None
 
     scope: Scope | None = None
+    changed_on: str | None = None
+    """When the fact last changed (YYYY-MM-DD, from the content's git history)."""
+
+    @property
+    def last_changed(self) -> str | None:
+        return wording.iso_date(self.changed_on) if self.changed_on else None
 
     @property
     def dispute_words(self) -> str:
@@ -203,6 +215,7 @@ class SheetView:
     key_figures: list[KeyFigureView]
     facts: list[FactView]
     sources: list[Source]
+    history: History = field(default_factory=lambda: History(False, "not read"))
 
     @property
     def id(self) -> str:
@@ -210,11 +223,30 @@ class SheetView:
 
     @property
     def disputed(self) -> list[FactView]:
-        return [f for f in self.facts if f.dispute is not None]
+        return [f for f in self.facts if f.dispute is not None and not f.fact.retracted]
 
     @property
     def single_source_figures(self) -> list[FactView]:
-        return [f for f in self.facts if f.only_in is not None] if len(self.sources) > 1 else []
+        if len(self.sources) < 2:
+            return []
+        return [f for f in self.facts if f.only_in is not None and not f.fact.retracted]
+
+    @property
+    def current_facts(self) -> list[FactView]:
+        """The facts that are not retracted (charts and the timeline show only these)."""
+        return [f for f in self.facts if not f.fact.retracted]
+
+    @property
+    def corrections(self) -> list[Change]:
+        """Changes to this sheet's published facts, newest first."""
+        directory = os.path.basename(self.sheet.dir)
+        return [c for c in self.history.changes if c.sheet_dir == directory]
+
+    @property
+    def updated(self) -> str | None:
+        """When the sheet last changed, from the git history, in words."""
+        date = self.history.sheet_updated.get(os.path.basename(self.sheet.dir))
+        return wording.iso_date(date) if date else None
 
     @property
     def independent_origins(self) -> int:
@@ -289,7 +321,8 @@ def _distinct_sources(citations: list[CitationView]) -> list[Source]:
     return out
 
 
-def build_views(content: Content, quotes: QuoteIndex) -> SiteView:
+def build_views(content: Content, quotes: QuoteIndex, history: History | None = None) -> SiteView:
+    history = history or History(False, "no history was read")
     origins = resolve_origins(content.sources)
     sources = content.sources
     fact_views: dict[str, FactView] = {}
@@ -322,6 +355,7 @@ def build_views(content: Content, quotes: QuoteIndex) -> SiteView:
             sources[only] if only else None,
             sources,
             scope,
+            history.fact_changed.get(fact.id),
         )
     sheets = []
     for sheet in content.sheets.values():
@@ -340,7 +374,7 @@ def build_views(content: Content, quotes: QuoteIndex) -> SiteView:
             for c in f.citations:
                 if c.source not in cited:
                     cited.append(c.source)
-        sheets.append(SheetView(sheet, topics, keys, facts, cited))
+        sheets.append(SheetView(sheet, topics, keys, facts, cited, history))
     source_views = []
     supporting: dict[str, list[tuple[FactView, list[CitationView]]]] = {}
     for fv in fact_views.values():

@@ -122,6 +122,12 @@ def date(value: PartialDate) -> str:
     return f"{value.day} {month} {value.year}"
 
 
+def iso_date(text: str) -> str:
+    """'2023-05-28' -> '28 May 2023'."""
+    parts = [int(p) for p in text.split("-")]
+    return date(PartialDate(*parts))
+
+
 def date_range(start: PartialDate, end: PartialDate | None) -> str:
     if end is None:
         return f"since {date(start)}"

@@ -123,6 +123,10 @@ def _check_sheet(content: Content, sheet: Sheet, *, complete: bool) -> list[Prob
                     + _suggest(key.fact, [f.id for f in content.facts_of(sheet.id)]),
                 )
             )
+        elif key_fact.retracted is not None:
+            problems.append(
+                Problem(loc, f"key figure '{key.fact}' is retracted; remove it from key_figures")
+            )
         elif key_fact.value is None:
             problems.append(
                 Problem(
