@@ -22,11 +22,11 @@ from decimal import Decimal
 from . import wording
 from .views import FactView, SheetView
 
-WIDTH = 400
+WIDTH = 360
 """Width of the drawing (viewBox units); the chart scales to the page width."""
 LEFT = 4
 RIGHT = 12
-ROW = 46
+ROW = 58
 TOP = 6
 BAR = 16
 AXIS = 22
@@ -54,20 +54,15 @@ class Bar:
 
     @property
     def bar_y(self) -> float:
-        return self.y + 18
+        return self.y + 33
 
     @property
     def text_y(self) -> float:
         return self.y + 12
 
     @property
-    def value_x(self) -> float:
-        return self.x1 + 6
-
-    @property
-    def value_anchor(self) -> str:
-        """Value text after the bar, or inside its end when the bar is long."""
-        return "end" if self.x1 > WIDTH * 0.62 else "start"
+    def value_y(self) -> float:
+        return self.y + 27
 
 
 @dataclass

@@ -1,12 +1,26 @@
 /* factsheet: small progressive enhancements; every page works without them. */
 (function () {
   "use strict";
+  function nameSearchDialog() {
+    /* Material's search overlay is role="dialog" without a name (axe: aria-dialog-name);
+       name it after its input ("Search"), in the page's language. */
+    var dialog = document.querySelector('.md-search[role="dialog"]');
+    if (!dialog || dialog.hasAttribute("aria-label") || dialog.hasAttribute("aria-labelledby")) {
+      return;
+    }
+    var input = dialog.querySelector("input[aria-label]");
+    dialog.setAttribute("aria-label", input ? input.getAttribute("aria-label") : "Search");
+  }
   function enhance() {
+    nameSearchDialog();
     document.querySelectorAll(".fs-cite-text[data-fs-fact]").forEach(function (el) {
       if (el.dataset.fsDone) return;
       el.dataset.fsDone = "1";
       var anchor = "#" + el.dataset.fsFact;
-      var url = location.origin + location.pathname + anchor;
+      /* the page's own address without query (search adds ?h=) or fragment; not
+         location.origin + pathname: Firefox gives "null" as the origin of a page opened
+         from disk (file://) */
+      var url = location.href.replace(/[?#].*$/, "") + anchor;
       var text = el.textContent;
       if (text.slice(-anchor.length) === anchor) {
         el.textContent = text.slice(0, -anchor.length) + url;
@@ -17,7 +31,10 @@
       button.textContent = "Copy";
       button.setAttribute("aria-label", "Copy the citation of this fact");
       button.addEventListener("click", function () {
-        var done = function () { button.textContent = "Copied"; };
+        var done = function () {
+          button.textContent = "Copied";
+          button.setAttribute("aria-label", "Citation copied");
+        };
         if (navigator.clipboard) {
           navigator.clipboard.writeText(el.textContent).then(done, function () {});
         }
