@@ -7,6 +7,9 @@ Commands (``factsheet COMMAND --help`` documents each option):
 ``serve``     preview on http://127.0.0.1:8000/ with live reload
 ``confirm``   re-verify the quotes of a source whose archived text changed, record its hash
 ``coverage``  list numbers and dates in sources that no fact cites yet
+``add-source`` archive a page (or a saved file) as a new source
+``cite``      check a quote and print the citation block to paste
+``new``       start a sheet or a fact from a skeleton
 ``schema``    print or write the JSON Schema of the content files
 
 Exit status: 0 on success, 1 when the content has problems or the build
@@ -149,6 +152,133 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if below else EXIT_OK
 
 
+def cmd_add_source(args: argparse.Namespace) -> int:
+    from .addsource import DEFAULT_TIMEOUT, AddSourceError, add_from_file, add_from_url
+    from .problems import display_path
+
+    if args.url and not args.file:
+        print(
+            "factsheet add-source: error: --url goes with --file (a page fetched from a URL "
+            "records its own address)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    project = _project(args)
+    try:
+        if args.file:
+            added = add_from_file(project, Path(args.file), source_id=args.id, url=args.url)
+        else:
+            timeout = args.timeout if args.timeout is not None else DEFAULT_TIMEOUT
+            added = add_from_url(project, args.page_url, source_id=args.id, timeout=timeout)
+    except AddSourceError as exc:
+        print(f"{exc.format()}\nnothing was written.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    for note in added.notes:
+        print(f"note: {note}")
+    text = display_path(added.text_path)
+    if added.text_written:
+        print(f"wrote {text} ({added.chars:,} characters, sha256 {added.sha256})")
+    else:
+        print(f"kept {text} as it is (sha256 {added.sha256})")
+    print(f"wrote {display_path(added.yaml_path)}")
+    if added.found:
+        print(f"  found: {', '.join(added.found)}")
+    if added.todo:
+        print(f"  not found (marked '# TODO:' in the file): {', '.join(added.todo)}")
+    print(f'next: read {text}, then cite it: factsheet cite {added.source_id} "a passage"')
+    return EXIT_OK
+
+
+def cmd_cite(args: argparse.Namespace) -> int:
+    from .cite import CiteError, cite, render
+
+    project = _project(args)
+    try:
+        citation = cite(project.content_dir, args.source, args.quote)
+    except CiteError as exc:
+        print(exc.format(), file=sys.stderr)
+        return EXIT_PROBLEMS
+    if args.occurrence is not None and args.occurrence > citation.total:
+        print(
+            f"factsheet cite: error: --occurrence {args.occurrence}, but the quote occurs "
+            f"{citation.total} time{'s' if citation.total != 1 else ''}",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    sys.stdout.write(render(citation, indent=args.indent, only=args.occurrence))
+    if citation.total == 1:
+        occ = citation.occurrences[0]
+        print(f"{citation.text_path}:{occ.line}:{occ.col}: found once", file=sys.stderr)
+    else:
+        lines = ", ".join(str(o.line) for o in citation.occurrences)
+        print(
+            f"{citation.text_path}: the passage occurs {citation.total} times (lines {lines}); "
+            "each block has the prefix or suffix that points at its occurrence",
+            file=sys.stderr,
+        )
+    return EXIT_OK
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from .problems import display_path
+    from .scaffold import ScaffoldError, new_fact, new_sheet
+
+    project = _project(args)
+    try:
+        if args.kind == "sheet":
+            written = new_sheet(project, args.id, args.title, args.topic)
+        else:
+            written = [new_fact(project, args.sheet, args.topic, args.id)]
+    except ScaffoldError as exc:
+        print(f"{exc.format()}\nnothing was written.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    for item in written:
+        verb = "wrote" if item.created else "added a fact skeleton to"
+        print(f"{verb} {display_path(item.path)}:{item.line}")
+    print("next: fill in each '# TODO:'; factsheet check says exactly what is still missing")
+    return EXIT_OK
+
+
+def _slug(text: str) -> str:
+    from .scaffold import slug_problem
+
+    problem = slug_problem(text)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return text
+
+
+def _http_url(text: str) -> str:
+    from .addsource import check_url
+
+    problem = check_url(text)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return text
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 600:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds from 0 to 600")
+    return value
+
+
+def _column(text: str) -> int:
+    if not text.isdigit() or int(text) > 40:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a column from 0 to 40")
+    return int(text)
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a positive whole number")
+    return int(text)
+
+
 def _add_common(parser: argparse.ArgumentParser, *, site: bool = False) -> None:
     parser.add_argument(
         "-f",
@@ -259,6 +389,118 @@ def make_parser() -> argparse.ArgumentParser:
         help="exit 1 if any source's coverage is below PERCENT",
     )
     p.set_defaults(func=cmd_coverage)
+
+    p = sub.add_parser(
+        "add-source",
+        help="archive a page's main text as a new source and write its YAML",
+        description="Fetch a web page (or read a local .txt or .html file), extract the "
+        "article's main text with trafilatura, archive it as content/sources/ID.txt and write "
+        "content/sources/ID.yaml with its SHA-256 and the metadata found (title, outlet, "
+        "authors, date, language, address); what was not found is marked '# TODO:'. Only "
+        "HTML pages up to 5 MB are fetched, and redirects only within the same host. Nothing "
+        "is overwritten, and on any failure nothing is written (exit status 1).",
+    )
+    _add_common(p)
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument(
+        "page_url",
+        nargs="?",
+        metavar="URL",
+        type=_http_url,
+        help="address of the page (http:// or https://)",
+    )
+    what.add_argument(
+        "--file",
+        metavar="PATH",
+        help="add a local file instead: a .txt is archived byte for byte (one already in "
+        "content/sources/ stays where it is), an .html page goes through the same extraction",
+    )
+    p.add_argument(
+        "--id",
+        type=_slug,
+        help="the source's id (default: made from the outlet, date and title)",
+    )
+    p.add_argument(
+        "--url",
+        type=_http_url,
+        help="with --file: the address the file was published at, recorded as 'url'",
+    )
+    p.add_argument(
+        "--timeout",
+        type=_seconds,
+        metavar="SECONDS",
+        help="give up when the server has not answered for this long (default: 30)",
+    )
+    p.set_defaults(func=cmd_add_source)
+
+    p = sub.add_parser(
+        "cite",
+        help="check a quote against a source and print its citation block",
+        description="Find QUOTE in the archived text of SOURCE exactly as 'check' does, and "
+        "print a citation block (YAML, indented to paste under a fact's 'citations:') with "
+        "the passage as archived, a 'prefix' or 'suffix' when the passage occurs more than "
+        "once, and the numbers it states as comments. When the quote is not found, prints the "
+        "closest passage with a word diff and exits with status 1.",
+    )
+    _add_common(p)
+    p.add_argument("source", metavar="SOURCE", help="id of the source")
+    p.add_argument(
+        "quote",
+        metavar="QUOTE",
+        help="the passage, copied from the archived text (quote it in the shell)",
+    )
+    p.add_argument(
+        "--indent",
+        type=_column,
+        default=6,
+        metavar="N",
+        help="column of the block's dash (default: 6, under a fact's 'citations:' at 4)",
+    )
+    p.add_argument(
+        "--occurrence",
+        type=_positive,
+        metavar="N",
+        help="when the passage occurs more than once, print only the block of the N-th",
+    )
+    p.set_defaults(func=cmd_cite)
+
+    p = sub.add_parser(
+        "new",
+        help="write the skeleton of a new sheet or fact",
+        description="Write a skeleton for an editor to fill in: valid YAML with a '# TODO:' "
+        "comment at each key to write; 'factsheet check' then says exactly what is missing.",
+    )
+    kinds = p.add_subparsers(dest="kind", metavar="KIND", required=True)
+    q = kinds.add_parser(
+        "sheet",
+        help="a new sheet: sheets/ID/sheet.yaml and a first facts file",
+        description="Create content/sheets/ID/sheet.yaml (title filled in; summary, date and "
+        "topic titles to write) and facts/TOPIC.yaml with a first fact skeleton. Existing "
+        "files are never overwritten.",
+    )
+    _add_common(q)
+    q.add_argument("id", type=_slug, help="id of the sheet (also its directory and URL)")
+    q.add_argument("--title", required=True, help="the sheet's title")
+    q.add_argument(
+        "--topic",
+        action="append",
+        type=_slug,
+        metavar="ID",
+        help="a topic id (repeat for several; default: overview); the first gets the facts file",
+    )
+    q.set_defaults(func=cmd_new)
+    q = kinds.add_parser(
+        "fact",
+        help="append a fact skeleton to a sheet",
+        description="Append a fact skeleton to the facts file of sheet SHEET whose facts use "
+        "topic TOPIC (else to a new facts/TOPIC.yaml). The file's comments, key order and "
+        "layout are kept as they are; only the new fact is added at its end.",
+    )
+    _add_common(q)
+    q.add_argument("--sheet", required=True, type=_slug, help="id of the sheet")
+    q.add_argument("--topic", required=True, type=_slug, help="id of one of the sheet's topics")
+    q.add_argument("--id", type=_slug, help="id of the new fact (default: left for you to write)")
+    q.set_defaults(func=cmd_new)
     return parser
 
 
