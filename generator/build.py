@@ -36,6 +36,7 @@ from mkdocs.exceptions import Abort, MkDocsException
 from .generate import Generated, generate
 from .problems import Loc, Problem, display_path
 from .project import Project
+from .sanitize import check_site
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +75,10 @@ def build_site(
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
         try:
             run_mkdocs(project, generated, tmp, strict=strict)
+            content = generated.loaded.content if generated.loaded is not None else None
+            unsafe = check_site(tmp, content, shown_dir=target)
+            if unsafe:
+                raise BuildFailed(unsafe)
             _swap(tmp, target)
         except BuildFailed as exc:
             shutil.rmtree(tmp, ignore_errors=True)

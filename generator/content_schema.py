@@ -344,6 +344,7 @@ ARCHIVE = Record(
         "furniture": ListOf(FURNITURE, "Page furniture excluded from coverage."),
     },
     "The archived copy of the source's text.",
+    required=True,
 )
 
 SOURCE = Record(

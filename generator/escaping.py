@@ -100,9 +100,31 @@ def json_ld(value: Any) -> Markup:
     )
 
 
+# What a YAML double-quoted scalar cannot hold as it is: characters outside YAML's printable
+# set, and the ones YAML reads as line breaks or a byte order mark.
+_YAML_UNSAFE = re.compile(
+    "[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029\ufeff]"
+)
+
+
+def _yaml_escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if 0xD800 <= code <= 0xDFFF:  # a lone surrogate cannot be written out at all
+        return "\\ufffd"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
 def front(value: Any) -> Markup:
-    """A front-matter string: HTML-escaped (themes print it raw) and JSON-quoted for YAML."""
-    return Markup(json.dumps(str(attr(value)), ensure_ascii=True))
+    """A front-matter string: HTML-escaped (themes print it raw) and quoted for YAML.
+
+    JSON's ``\\uXXXX`` escapes are YAML too, except for characters beyond the
+    BMP: JSON writes them as surrogate pairs, which YAML refuses.  MkDocs then
+    drops the whole front matter *into the page as Markdown*, so an emoji next
+    to ``[x](javascript:...)`` in a title made a live link.  Such characters
+    are written as they are; only what YAML cannot hold is escaped.
+    """
+    quoted = json.dumps(str(attr(value)), ensure_ascii=False)
+    return Markup(_YAML_UNSAFE.sub(_yaml_escape, quoted))
 
 
 def finalize(value: Any) -> Any:

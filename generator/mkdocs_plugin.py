@@ -17,6 +17,10 @@ MkDocs events used (see https://www.mkdocs.org/dev-guide/plugins/#events):
                 In a build, content problems stop it with a :class:`ContentProblemsError`;
                 while serving, they are shown on the site's front page instead,
                 and the server keeps running until the YAML is fixed.
+``on_post_build`` runs the sanitiser check (:mod:`generator.sanitize`) on the built
+                pages. ``factsheet build`` runs it before the new site replaces the old
+                one; under plain ``mkdocs build`` (which has already written ``site/``)
+                it still fails the build loudly, and ``mkdocs serve`` logs the problems.
 ``on_serve``    watches the content and templates directories for live reload.
 """
 
@@ -40,6 +44,7 @@ from .escaping import attr
 from .generate import Generated, generate
 from .pages import RenderedSite
 from .problems import Problem, format_problems
+from .sanitize import check_site
 
 log = logging.getLogger("mkdocs.plugins.factsheet")
 
@@ -50,6 +55,14 @@ class ContentProblemsError(PluginError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__("fact sheet content has problems:\n" + format_problems(problems))
+
+
+class UnsafeMarkupError(PluginError):
+    """The sanitiser had to remove something from the built pages."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("unsafe markup in the built site:\n" + format_problems(problems))
 
 
 class FactsheetConfig(base.Config):
@@ -65,6 +78,7 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
     def __init__(self) -> None:
         self.serving = False
         self.prepared: Generated | None = None
+        self.checked_by_caller = False
         self.last: Generated | None = None
         self.content_dir = Path("content")
         self.templates_dir = Path("templates")
@@ -74,6 +88,7 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
     def use(self, generated: Generated) -> None:
         """Hand over a generator result already computed (by ``factsheet build``)."""
         self.prepared = generated
+        self.checked_by_caller = True
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -109,6 +124,19 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
             _replace(files, File.generated(config, path, content=data))
         config.nav = _nav(site)
         return files
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.checked_by_caller:
+            return  # factsheet build checks the new site itself, before swapping it in
+        content = self.last.loaded.content if self.last and self.last.loaded else None
+        unsafe = check_site(config.site_dir, content)
+        if not unsafe:
+            return
+        if self.serving:
+            for problem in unsafe:
+                log.error(problem.format())
+            return
+        raise UnsafeMarkupError(unsafe)
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any

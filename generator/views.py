@@ -425,6 +425,8 @@ class Segment:
     citations: list[CitationView] = field(default_factory=list)
     anchors: list[str] = field(default_factory=list)
     """Anchors that start here (one per citation whose passage begins in this run)."""
+    ends: list[CitationView] = field(default_factory=list)
+    """Citations whose passage ends with this run (their links follow it)."""
 
 
 def archive_lines(view: SourceView) -> list[list[Segment]]:
@@ -456,6 +458,8 @@ def archive_lines(view: SourceView) -> list[list[Segment]]:
                 if index not in started:
                     started.add(index)
                     segment.anchors = [c.anchor for c in cites]
+                if b == end:
+                    segment.ends = cites
             elif segment.kind == "text":
                 segment.kind = "furniture"
         lines[-1].append(segment)

@@ -240,6 +240,8 @@ class _Composer:
                 if event.anchor is not None or event.tag is not None:
                     self._anchor_or_tag(event)
                 mark = event.start_mark
+                if event.style == '"':  # only double quotes have escapes ("\\u202E")
+                    self._escaped_characters(event)
                 node = Scalar_(event.value, mark.line + 1, mark.column + 1, not event.style)
             elif etype is MappingStart or etype is SequenceStart:
                 if event.anchor is not None or event.tag is not None:
@@ -316,6 +318,18 @@ class _Composer:
                 )
                 continue
             parent.entries[key.value] = (key, node)
+
+    def _escaped_characters(self, event: Any) -> None:
+        """Double-quoted escapes ("\\u202E", "\\0") must not smuggle in forbidden characters."""
+        match = _FORBIDDEN.search(event.value)
+        if match is not None:
+            char = match.group()
+            name = _FORBIDDEN_NAMES.get(char, "control character")
+            self._problem(
+                event.start_mark,
+                f"forbidden character U+{ord(char):04X} ({name}) written as an escape in a "
+                "quoted string; remove it",
+            )
 
     def _anchor_or_tag(self, event: Any) -> None:
         if event.anchor is not None:
