@@ -104,10 +104,10 @@ def cmd_schema(args: argparse.Namespace) -> int:
         out = Path(args.write)
         out.mkdir(parents=True, exist_ok=True)
         for name, schema in schemas.items():
-            (out / name).write_bytes(dump_json(schema))
+            (out / name).write_bytes(dump_json(schema, pretty=True))
             print(f"wrote {out / name}")
         return EXIT_OK
-    sys.stdout.write(dump_json(schemas).decode("utf-8"))
+    sys.stdout.write(dump_json(schemas, pretty=True).decode("utf-8"))
     return EXIT_OK
 
 

@@ -65,8 +65,11 @@ CSL_TYPES = {
 }
 
 
-def dump_json(data: Any) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+def dump_json(data: Any, *, pretty: bool = False) -> bytes:
+    """UTF-8 JSON; downloads are compact (the C encoder), schemas are indented for people."""
+    if pretty:
+        return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 def _num(value: Decimal | None) -> int | float | None:
@@ -212,7 +215,15 @@ def sheet_record(sheet: SheetView) -> dict[str, Any]:
     }
 
 
-def facts_document(site: SiteView, sheets: list[SheetView]) -> dict[str, Any]:
+Records = dict[str, dict[str, Any]]
+"""Fact id -> its facts.json record, computed once for every download that needs it."""
+
+
+def fact_records(site: SiteView) -> Records:
+    return {f.id: fact_record(f) for sheet in site.sheets for f in sheet.facts}
+
+
+def facts_document(site: SiteView, sheets: list[SheetView], records: Records) -> dict[str, Any]:
     facts = [f for sheet in sheets for f in sheet.facts]
     cited = {c.source.id for f in facts for c in f.citations}
     sources = [s for s in site.content.sources.values() if s.id in cited]
@@ -223,7 +234,7 @@ def facts_document(site: SiteView, sheets: list[SheetView]) -> dict[str, Any]:
         "sources": [
             source_record(s, sorted(site.origins.roots.get(s.id, frozenset()))) for s in sources
         ],
-        "facts": [fact_record(f) for f in facts],
+        "facts": [records[f.id] for f in facts],
     }
 
 
@@ -235,12 +246,12 @@ def _csv_cell(value: Any) -> str:
     return text
 
 
-def facts_csv(facts: list[FactView]) -> bytes:
+def facts_csv(facts: list[FactView], records: Records) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for fact in facts:
-        rec = fact_record(fact)
+        rec = records[fact.id]
         value = rec["value"] or {}
         period = rec["period"] or {}
         row = {
@@ -301,14 +312,15 @@ def csl_item(source: Source) -> dict[str, Any]:
 def files(site: SiteView) -> dict[str, bytes]:
     """Every download of the site, by path."""
     out: dict[str, bytes] = {}
+    records = fact_records(site)
     all_facts = [f for s in site.sheets for f in s.facts]
-    out["facts.json"] = dump_json(facts_document(site, site.sheets))
-    out["facts.csv"] = facts_csv(all_facts)
+    out["facts.json"] = dump_json(facts_document(site, site.sheets, records))
+    out["facts.csv"] = facts_csv(all_facts, records)
     out["sources.csl.json"] = dump_json([csl_item(s) for s in site.content.sources.values()])
     for sheet in site.sheets:
         base = f"sheets/{sheet.id}/"
-        out[base + "facts.json"] = dump_json(facts_document(site, [sheet]))
-        out[base + "facts.csv"] = facts_csv(sheet.facts)
+        out[base + "facts.json"] = dump_json(facts_document(site, [sheet], records))
+        out[base + "facts.csv"] = facts_csv(sheet.facts, records)
         out[base + "sources.csl.json"] = dump_json([csl_item(s) for s in sheet.sources])
     for source in site.content.sources.values():
         if source.text_bytes is not None:

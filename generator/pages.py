@@ -7,6 +7,7 @@ so another static site engine could build the same pages.
 
 from __future__ import annotations
 
+import functools
 import os
 import posixpath
 from collections.abc import Callable
@@ -51,6 +52,7 @@ def heading_attrs(anchor: str, *classes: str) -> Markup:
     return Markup("{: " + " ".join(escaping.attr(p) for p in parts) + " }")
 
 
+@functools.lru_cache(maxsize=65536)
 def relative(from_page: str, target: str, anchor: str | None = None) -> str:
     """A link from one page to another page or file, relative, as Markdown engines expect."""
     if target == from_page:
@@ -142,8 +144,8 @@ def render_site(view: SiteView, templates: Templates) -> RenderedSite:
     site.nav.append(FORMAT_PAGE)
     site.files.update(exports.files(view))
     for name, schema in json_schemas().items():
-        site.files[f"schemas/{name}"] = exports.dump_json(schema)
+        site.files[f"schemas/{name}"] = exports.dump_json(schema, pretty=True)
     site.files[f"schemas/facts-download.v{exports.FORMAT_VERSION}.schema.json"] = exports.dump_json(
-        exports.download_schema()
+        exports.download_schema(), pretty=True
     )
     return site

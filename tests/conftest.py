@@ -2,22 +2,51 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from generator.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path(os.environ.get("FACTSHEET_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SHEET_DIR = "content/sheets/china-self-media-2023"
 REUTERS = "content/sources/reuters-2023-self-media"
 REWRITE = "content/sources/rewrite-2023-05-28-self-media"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, headless, launched once for the session."""
+    if not CHROMIUM.is_file() or not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: the browser tests need Debian's Chromium "
+            "(`apt-get install chromium`, which ./setup.sh does when run as root or with sudo), "
+            "or FACTSHEET_CHROMIUM=/path/to/chromium",
+            pytrace=False,
+        )
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:  # pragma: no cover - the test extra installs it
+        pytest.fail(f"Playwright is not installed (pip install -e '.[test]'): {exc}", pytrace=False)
+    playwright = sync_playwright().start()
+    try:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+    finally:
+        playwright.stop()
 
 
 @dataclass

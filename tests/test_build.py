@@ -279,4 +279,6 @@ def test_published_json_schemas_match_the_format() -> None:
 
     for name, schema in json_schemas().items():
         shipped = (ROOT / "generator/schemas" / name).read_bytes()
-        assert shipped == dump_json(schema), "run: factsheet schema --write generator/schemas"
+        assert shipped == dump_json(schema, pretty=True), (
+            "run: factsheet schema --write generator/schemas"
+        )
