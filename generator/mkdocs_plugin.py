@@ -17,7 +17,13 @@ MkDocs events used (see https://www.mkdocs.org/dev-guide/plugins/#events):
                 In a build, content problems stop it with a :class:`ContentProblemsError`;
                 while serving, they are shown on the site's front page instead,
                 and the server keeps running until the YAML is fixed.
-``on_post_build`` runs the sanitiser check (:mod:`generator.sanitize`) on the built
+``on_nav``      in a build, forks workers that render a share of the pages on other
+                cores (:mod:`generator.parallel`); ``on_pre_page`` lets each page take
+                its worker's rendering when its Markdown is exactly the one rendered.
+``on_page_markdown`` marks the fact pages so that Material's search skips parsing their
+                HTML: the generator describes their sections itself (:mod:`generator.search`).
+``on_post_build`` adds those entries to Material's ``search/search_index.json``, then
+                runs the sanitiser check (:mod:`generator.sanitize`) on the built
                 pages. ``factsheet build`` runs it before the new site replaces the old
                 one; under plain ``mkdocs build`` (which has already written ``site/``)
                 it still fails the build loudly, and ``mkdocs serve`` logs the problems.
@@ -26,7 +32,10 @@ MkDocs events used (see https://www.mkdocs.org/dev-guide/plugins/#events):
 
 from __future__ import annotations
 
+import html
+import json
 import logging
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -38,11 +47,14 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
 
 from .errorpage import error_page
 from .escaping import attr
 from .generate import Generated, generate
 from .pages import RenderedSite
+from .parallel import PageRenderer, default_jobs
 from .problems import Problem, format_problems
 from .sanitize import check_site
 
@@ -70,6 +82,8 @@ class FactsheetConfig(base.Config):
     """Directory of the YAML content, relative to mkdocs.yml."""
     templates_dir = c.Type(str, default="templates")
     """Directory of the Jinja2 templates, relative to mkdocs.yml."""
+    jobs = c.Type(int, default=0)
+    """Processes that render pages in a build (0: one per core, at most four; 1: serial)."""
 
 
 class FactsheetPlugin(BasePlugin[FactsheetConfig]):
@@ -82,6 +96,9 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
         self.last: Generated | None = None
         self.content_dir = Path("content")
         self.templates_dir = Path("templates")
+        self.site: RenderedSite | None = None
+        self.renderer: PageRenderer | None = None
+        self.files: Files | None = None
         self.known_pages: list[str] = ["index.md"]
         """Pages of the last good build: while serving, errors are shown at each of them."""
 
@@ -92,6 +109,35 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
+
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+        jobs = self.config.jobs or default_jobs()
+        if self.serving or jobs < 2:
+            return nav
+        self.renderer = PageRenderer(config, files, jobs)
+
+        def prepare(page: Page) -> str:
+            page.read_source(config)
+            markdown = config.plugins.on_page_markdown(
+                page.markdown or "", page=page, config=config, files=files
+            )
+            page.markdown = markdown
+            return markdown
+
+        self.renderer.start(list(files.documentation_pages()), prepare)
+        return nav
+
+    def on_pre_page(self, page: Page, /, *, config: MkDocsConfig, files: Files) -> Page:
+        renderer = self.renderer
+        if renderer is not None:
+            plain_render = page.render
+
+            def render(config: MkDocsConfig, files: Files) -> None:
+                if not renderer.apply(page):
+                    plain_render(config, files)
+
+            page.render = render  # type: ignore[method-assign]
+        return page
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         base_dir = Path(config.config_file_path or ".").resolve().parent
@@ -118,6 +164,8 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
         else:
             site = generated.site
             self.known_pages = list(site.pages)
+        self.site = site
+        self.files = files
         for path, markdown in site.pages.items():
             _replace(files, File.generated(config, path, content=markdown))
         for path, data in site.files.items():
@@ -125,7 +173,20 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
         config.nav = _nav(site)
         return files
 
+    def on_page_markdown(
+        self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        if self.site is not None and page.file.src_uri in self.site.search_pages:
+            page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
+        return markdown
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.renderer is not None:
+            log.info(f"{self.renderer.reused} pages were rendered by worker processes")
+            self.renderer.close()
+            self.renderer = None
+        if self.site is not None and self.site.search:
+            add_search_entries(Path(config.site_dir), self.site, self.files)
         if self.checked_by_caller:
             return  # factsheet build checks the new site itself, before swapping it in
         content = self.last.loaded.content if self.last and self.last.loaded else None
@@ -138,6 +199,11 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
             return
         raise UnsafeMarkupError(unsafe)
 
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.renderer is not None:
+            self.renderer.close()
+            self.renderer = None
+
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
     ) -> LiveReloadServer:
@@ -145,6 +211,42 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
             if directory.is_dir():
                 server.watch(str(directory))
         return server
+
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]+")
+
+
+def _segment(text: str) -> str:
+    """Chinese words separated by U+200B, as Material's search does with jieba."""
+    jieba = sys.modules.get("jieba")
+    if jieba is None or not _HAN.search(text):
+        return text
+
+    def cut(match: re.Match[str]) -> str:
+        return "\u200b" + "\u200b".join(jieba.cut(match.group())) + "\u200b"
+
+    return _HAN.sub(cut, text).strip("\u200b")
+
+
+def add_search_entries(site_dir: Path, site: RenderedSite, files: Files | None) -> None:
+    """Append the generator's entries to the index Material's search plugin wrote."""
+    index_path = site_dir / "search" / "search_index.json"
+    if files is None or not index_path.is_file():
+        return  # the search plugin is not enabled
+    data = json.loads(index_path.read_text(encoding="utf-8"))
+    urls = {f.src_uri: f.url for f in files.documentation_pages()}
+    for entry in site.search:
+        url = urls.get(entry.page)
+        if url is None:
+            continue
+        data["docs"].append(
+            {
+                "location": f"{url}#{entry.anchor}" if entry.anchor else url,
+                "title": _segment(html.escape(entry.title, quote=False)),
+                "text": _segment(html.escape(entry.text, quote=False)),
+            }
+        )
+    index_path.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
 
 
 def _replace(files: Files, file: File) -> None:

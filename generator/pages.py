@@ -22,6 +22,7 @@ from . import escaping, exports, wording
 from .charts import sheet_charts
 from .content_schema import json_schemas, reference
 from .jsonld import sheet_graph
+from .search import SearchEntry, indexed_pages, search_entries
 from .timeline import sheet_timeline
 from .views import (
     FORMAT_PAGE,
@@ -35,6 +36,10 @@ from .views import (
     source_page,
 )
 
+NAV_SHEETS = 20
+"""Up to this many sheets are listed in the navigation; with more, the front page lists
+them (the navigation is drawn on every page, so a long one costs readers and builds)."""
+
 
 @dataclass
 class RenderedSite:
@@ -44,6 +49,10 @@ class RenderedSite:
     """Other files to publish as they are (downloads, schemas, archived texts)."""
     nav: list[str | tuple[str, list[str]]] = field(default_factory=list)
     """Navigation: page paths, and sections as (title, page paths), in order."""
+    search: list[SearchEntry] = field(default_factory=list)
+    """Search entries for the fact pages (see :mod:`generator.search`)."""
+    search_pages: set[str] = field(default_factory=set)
+    """Pages fully described by ``search``: the engine need not index them itself."""
 
 
 def heading_attrs(anchor: str, *classes: str) -> Markup:
@@ -134,7 +143,8 @@ def render_site(view: SiteView, templates: Templates) -> RenderedSite:
         site.pages[diff_path] = render("differences.md.j2", diff_path, sheet=sheet, **common)
         fixes_path = corrections_page(sheet.id)
         site.pages[fixes_path] = render("corrections.md.j2", fixes_path, sheet=sheet, **common)
-        site.nav.append((sheet.sheet.title, [path, diff_path, fixes_path]))
+        if len(view.sheets) <= NAV_SHEETS:
+            site.nav.append((sheet.sheet.title, [path, diff_path, fixes_path]))
     site.pages[SOURCES_INDEX] = render("sources.md.j2", SOURCES_INDEX, **common)
     site.nav.append(SOURCES_INDEX)
     for source in view.sources:
@@ -143,6 +153,8 @@ def render_site(view: SiteView, templates: Templates) -> RenderedSite:
     site.pages[FORMAT_PAGE] = render("format.md.j2", FORMAT_PAGE, **common)
     site.nav.append(FORMAT_PAGE)
     site.files.update(exports.files(view))
+    site.search = list(search_entries(view))
+    site.search_pages = indexed_pages(view)
     for name, schema in json_schemas().items():
         site.files[f"schemas/{name}"] = exports.dump_json(schema, pretty=True)
     site.files[f"schemas/facts-download.v{exports.FORMAT_VERSION}.schema.json"] = exports.dump_json(

@@ -1,0 +1,92 @@
+"""Rendering pages on several cores gives the same site, byte for byte, as a serial build."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+from .test_atomic_build import snapshot
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A synthetic project of 400 facts (2 sheets, 40 sources), as the benchmark makes them."""
+    root = tmp_path_factory.mktemp("synthetic")
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "bench/make_content.py"), "400", str(root / "content")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return root
+
+
+def build(project: Path, out: Path, jobs: int) -> str:
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    jobbed = project / f"mkdocs-{jobs}.yml"
+    jobbed.write_text(
+        text.replace("  - factsheet\n", f"  - factsheet:\n      jobs: {jobs}\n"), encoding="utf-8"
+    )
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "build",
+            "-v",
+            "-f",
+            str(jobbed),
+            "--site-dir",
+            str(out),
+        ],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return proc.stderr
+
+
+def test_parallel_build_is_identical_to_serial(synthetic: Path, tmp_path: Path) -> None:
+    assert "  - factsheet\n" in (synthetic / "mkdocs.yml").read_text(encoding="utf-8")
+    build(synthetic, tmp_path / "serial", jobs=1)
+    log = build(synthetic, tmp_path / "parallel", jobs=2)
+    assert "pages were rendered by worker processes" in log
+    reused = int(log.split(" pages were rendered by worker processes")[0].split()[-1])
+    assert reused > 40
+    assert snapshot(tmp_path / "serial") == snapshot(tmp_path / "parallel")
+
+
+def test_broken_links_still_fail_a_parallel_strict_build(synthetic: Path, tmp_path: Path) -> None:
+    """Warnings logged while a worker renders are replayed, so strict builds still stop."""
+    import shutil
+
+    project = tmp_path / "project"
+    shutil.copytree(synthetic, project, ignore=shutil.ignore_patterns("site*"))
+    template = project / "templates/source.md.j2"
+    template.write_text(template.read_text("utf-8") + "\n[gone](no-such-page.md)\n", "utf-8")
+    config = project / "mkdocs.yml"
+    config.write_text(
+        config.read_text("utf-8").replace("  - factsheet\n", "  - factsheet:\n      jobs: 2\n"),
+        "utf-8",
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "generator", "build"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 1
+    assert "no-such-page.md" in proc.stderr
+    assert "MkDocs stopped the build" in proc.stderr
