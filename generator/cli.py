@@ -62,7 +62,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     print(
         f"ok: {len(content.facts)} facts in {len(content.sheets)} "
         f"sheet{'s' if len(content.sheets) != 1 else ''}, {len(content.sources)} sources, "
-        f"{len(findings.quotes.spans)} quotes verified"
+        f"{findings.quotes.count()} quotes verified"
     )
     return EXIT_OK
 

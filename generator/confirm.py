@@ -49,7 +49,7 @@ def confirm_source(content_dir: str | os.PathLike[str], source_id: str) -> Confi
             "its recorded hash until every check passes)",
             problems,
         )
-    quotes = len(findings.quotes.by_source.get(source_id, []))
+    quotes = findings.quotes.count(source_id)
     if source.text_sha256 is None or hash_loc is None:
         return Confirmation(False, f"source '{source_id}' has no readable archived text")
     if source.text_sha256 == source.archive.sha256:

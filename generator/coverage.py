@@ -79,6 +79,7 @@ def source_coverage(source: Source, quotes: QuoteIndex) -> Coverage:
         return coverage
     text = source.text
     archived = quotes.texts.get(source.id) or ArchivedText(text)
+    quotes.resolve()
     furniture = quotes.furniture.get(source.id, [])
     cited = [p.span for p in quotes.by_source.get(source.id, [])]
     for start, end in sentences(text):

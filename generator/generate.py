@@ -7,8 +7,11 @@ nothing for bad content or broken templates: every problem comes back located
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,7 +39,29 @@ class Generated:
         return self.site is not None and not self.problems
 
 
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while the pipeline builds its many small objects.
+
+    Loading a large fact base creates hundreds of thousands of objects that all stay
+    alive, and each automatic collection re-scans them: at 10,000 facts that doubles
+    the time of ``check``. Reference counting still frees everything as usual.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def check(content_dir: str | os.PathLike[str]) -> tuple[LoadResult, Findings]:
+    with gc_paused():
+        return _check(content_dir)
+
+
+def _check(content_dir: str | os.PathLike[str]) -> tuple[LoadResult, Findings]:
     loaded = load_content(content_dir)
     findings = run_checks(
         loaded.content,
@@ -49,7 +74,14 @@ def check(content_dir: str | os.PathLike[str]) -> tuple[LoadResult, Findings]:
 def generate(
     content_dir: str | os.PathLike[str], templates_dir: str | os.PathLike[str]
 ) -> Generated:
-    loaded, findings = check(content_dir)
+    with gc_paused():
+        return _generate(content_dir, templates_dir)
+
+
+def _generate(
+    content_dir: str | os.PathLike[str], templates_dir: str | os.PathLike[str]
+) -> Generated:
+    loaded, findings = _check(content_dir)
     problems = sorted([*loaded.problems, *findings.problems])
     result = Generated(None, problems, loaded.files, loaded, findings)
     if problems:

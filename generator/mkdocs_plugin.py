@@ -32,6 +32,7 @@ MkDocs events used (see https://www.mkdocs.org/dev-guide/plugins/#events):
 
 from __future__ import annotations
 
+import gc
 import html
 import json
 import logging
@@ -166,6 +167,11 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
             self.known_pages = list(site.pages)
         self.site = site
         self.files = files
+        if not self.serving:
+            # The generator's objects live until the build ends: move them out of the
+            # garbage collector's sight, so that collections during MkDocs' page loop
+            # only scan what that loop creates (and forked workers share them unchanged).
+            gc.freeze()
         for path, markdown in site.pages.items():
             _replace(files, File.generated(config, path, content=markdown))
         for path, data in site.files.items():

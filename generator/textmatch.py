@@ -37,12 +37,19 @@ _TABLE = {
 # Runs of whitespace and/or invisible characters: the places where length changes.
 _FOLD = re.compile(r"[\s\u00ad\u200b\u200c\u200d\u2060\ufeff]+")
 _WORD_CHAR = re.compile(r"\w")
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+_INVISIBLE_RUN = re.compile(
+    r"[\s\u00ad\u200b\u200c\u200d\u2060\ufeff]*"
+    r"[\u00ad\u200b\u200c\u200d\u2060\ufeff][\s\u00ad\u200b\u200c\u200d\u2060\ufeff]*"
+)
 
 
 def normalize(text: str) -> str:
     """The normalised form of a quote or text (see the module docstring)."""
     text = unicodedata.normalize("NFC", text).translate(_TABLE)
-    return _FOLD.sub(_fold_run, text).strip()
+    if _INVISIBLE.search(text):
+        text = _INVISIBLE_RUN.sub(_fold_run, text)
+    return " ".join(text.split())
 
 
 def _fold_run(match: re.Match[str]) -> str:
@@ -67,53 +74,65 @@ class ArchivedText:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        if unicodedata.is_normalized("NFC", text):
-            self._base = text
-            self._base_map: list[int] | None = None
+        self._nfc = unicodedata.is_normalized("NFC", text)
+        base = text if self._nfc else unicodedata.normalize("NFC", text)
+        translated = base.translate(_TABLE)
+        if _INVISIBLE.search(translated):
+            translated = _INVISIBLE_RUN.sub(_fold_run, translated)
+        # Fold whitespace at C speed; leading whitespace stays one space, as in the map.
+        lead = " " if translated[:1].isspace() else ""
+        trail = " " if translated[-1:].isspace() else ""
+        self.norm = (
+            lead + " ".join(translated.split()) + trail
+            if translated.strip()
+            else (" " if translated else "")
+        )
+        self._norm_starts: list[int] | None = None
+        self._base_starts: list[int] = []
+        self._base_map: list[int] | None = None
+        self._line_starts: list[int] | None = None
+
+    def _build_map(self) -> list[int]:
+        """Map pieces of ``norm`` back to the original text (built when first needed)."""
+        if self._nfc:
+            base = self.text
         else:  # rare: decomposed characters; map each NFC character back to its source
-            self._base, self._base_map = _nfc_with_map(text)
-        translated = self._base.translate(_TABLE)
-        parts: list[str] = []
-        # (normalised position, position in the NFC text) at the start of each piece
+            base, self._base_map = _nfc_with_map(self.text)
+        translated = base.translate(_TABLE)
         norm_starts: list[int] = []
-        base_starts: list[int] = []
+        base_starts = self._base_starts
         pos = 0
         npos = 0
         for match in _FOLD.finditer(translated):
-            piece = translated[pos : match.start()]
+            piece = match.start() - pos
             if piece:
                 norm_starts.append(npos)
                 base_starts.append(pos)
-                parts.append(piece)
-                npos += len(piece)
-            folded = _fold_run(match)
-            if folded:
+                npos += piece
+            if _fold_run(match):
                 norm_starts.append(npos)
                 base_starts.append(match.start())
-                parts.append(folded)
                 npos += 1
             pos = match.end()
         if pos < len(translated):
             norm_starts.append(npos)
             base_starts.append(pos)
-            parts.append(translated[pos:])
-        self.norm = "".join(parts)
         self._norm_starts = norm_starts
-        self._base_starts = base_starts
-        self._line_starts: list[int] | None = None
+        return norm_starts
 
     # -- positions -----------------------------------------------------------------
 
     def to_original(self, norm_pos: int, *, end: bool = False) -> int:
         """Map a position in ``norm`` to the original text."""
-        if not self._norm_starts:
+        starts = self._norm_starts if self._norm_starts is not None else self._build_map()
+        if not starts:
             return 0
         if end:
             # the end of a span maps just after the last character it covers
             return self.to_original(norm_pos - 1) + 1 if norm_pos > 0 else 0
-        i = bisect.bisect_right(self._norm_starts, norm_pos) - 1
+        i = bisect.bisect_right(starts, norm_pos) - 1
         i = max(i, 0)
-        base = self._base_starts[i] + (norm_pos - self._norm_starts[i])
+        base = self._base_starts[i] + (norm_pos - starts[i])
         if self._base_map is not None:
             base = self._base_map[min(base, len(self._base_map) - 1)]
         return base

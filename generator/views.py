@@ -323,6 +323,7 @@ def _distinct_sources(citations: list[CitationView]) -> list[Source]:
 
 def build_views(content: Content, quotes: QuoteIndex, history: History | None = None) -> SiteView:
     history = history or History(False, "no history was read")
+    quotes.resolve()
     origins = resolve_origins(content.sources)
     sources = content.sources
     fact_views: dict[str, FactView] = {}

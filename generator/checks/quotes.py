@@ -24,14 +24,45 @@ class CitedPassage:
 
 @dataclass
 class QuoteIndex:
-    """Where each quote was found, for highlighting cited passages on source pages."""
+    """Where each quote was found, for highlighting cited passages on source pages.
+
+    Checking records positions in the normalised texts only; :meth:`resolve` maps
+    them back to the archived texts (``spans``, ``by_source``, ``furniture``) when
+    pages or coverage need them, so that ``check`` never pays for it.
+    """
 
     texts: dict[str, ArchivedText] = field(default_factory=dict)
+    found: dict[tuple[str, int], tuple[str, int, int]] = field(default_factory=dict)
+    """(fact id, citation number) -> (source id, start, end) in the normalised text."""
+    furniture_found: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     spans: dict[tuple[str, int], Span] = field(default_factory=dict)
-    """(fact id, citation number) -> span in the source's archived text."""
+    """(fact id, citation number) -> span in the source's archived text (after resolve)."""
     by_source: dict[str, list[CitedPassage]] = field(default_factory=dict)
     furniture: dict[str, list[Span]] = field(default_factory=dict)
-    """Source id -> passages marked as page furniture."""
+    """Source id -> passages marked as page furniture (after resolve)."""
+    resolved: bool = False
+
+    def resolve(self) -> QuoteIndex:
+        """Map every found position back to its archived text (once)."""
+        if self.resolved:
+            return self
+        for (fact, number), (sid, start, end) in self.found.items():
+            span = self.texts[sid].span(start, end)
+            self.spans[(fact, number)] = span
+            self.by_source.setdefault(sid, []).append(CitedPassage(fact, number, span))
+        for passages in self.by_source.values():
+            passages.sort(key=lambda p: (p.span.start, p.fact, p.number))
+        for sid, found in self.furniture_found.items():
+            spans = [self.texts[sid].span(start, end) for start, end in found]
+            self.furniture[sid] = sorted(spans, key=lambda s: s.start)
+        self.resolved = True
+        return self
+
+    def count(self, source_id: str | None = None) -> int:
+        """Quotes verified (of one source, or of all)."""
+        if source_id is None:
+            return len(self.found)
+        return sum(1 for sid, _, _ in self.found.values() if sid == source_id)
 
     def text_of(self, source: Source) -> ArchivedText | None:
         if source.text is None:
@@ -60,8 +91,6 @@ def check(content: Content) -> tuple[QuoteIndex, list[Problem]]:
         archived = index.text_of(source)
         if archived is not None:
             problems.extend(_check_furniture(index, source, archived))
-    for passages in index.by_source.values():
-        passages.sort(key=lambda p: (p.span.start, p.fact, p.number))
     return index, problems
 
 
@@ -80,9 +109,7 @@ def _check_citation(
     label = f"fact '{fact.id}', citation {number}"
     if len(fitting) == 1:
         start = fitting[0]
-        span = archived.span(start, start + len(normalize(citation.quote)))
-        index.spans[(fact.id, number)] = span
-        index.by_source.setdefault(source.id, []).append(CitedPassage(fact.id, number, span))
+        index.found[(fact.id, number)] = (source.id, start, start + len(normalize(citation.quote)))
         return None
     if total == 0:
         return _not_found(content, index, label, loc, citation, source, archived)
@@ -142,7 +169,7 @@ def _not_found(
 
 def _check_furniture(index: QuoteIndex, source: Source, archived: ArchivedText) -> list[Problem]:
     problems: list[Problem] = []
-    spans: list[Span] = []
+    found: list[tuple[int, int]] = []
     for item in source.archive.furniture:
         where = item.where
         starts, _ = archived.locate(item.start)
@@ -169,6 +196,6 @@ def _check_furniture(index: QuoteIndex, source: Source, archived: ArchivedText) 
                 )
                 continue
             finish = ends[0] + len(normalize(item.end))
-        spans.append(archived.span(begin, finish))
-    index.furniture[source.id] = sorted(spans, key=lambda s: s.start)
+        found.append((begin, finish))
+    index.furniture_found[source.id] = found
     return problems
