@@ -11,13 +11,16 @@ import csv
 import io
 import json
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import wording
 from .disagreements import versions
 from .model import Source
 from .schema import PartialDate
-from .views import FactView, SheetView, SiteView, sheet_page, source_page
+from .views import FactView, SheetView, SiteView, sheet_key, sheet_page, source_page
+
+if TYPE_CHECKING:
+    from .pages import PageMemo
 
 FORMAT_NAME = "factsheet-facts"
 FORMAT_VERSION = 1
@@ -219,8 +222,19 @@ Records = dict[str, dict[str, Any]]
 """Fact id -> its facts.json record, computed once for every download that needs it."""
 
 
-def fact_records(site: SiteView) -> Records:
-    return {f.id: fact_record(f) for sheet in site.sheets for f in sheet.facts}
+def fact_records(site: SiteView, memo: PageMemo | None = None) -> Records:
+    """Every fact's record; with a memo, kept for fact views that did not change."""
+    records: Records = {}
+    kept: dict[int, tuple[object, dict[str, Any]]] = {}
+    for sheet in site.sheets:
+        for fact in sheet.facts:
+            hit = memo.records.get(id(fact)) if memo is not None else None
+            record = hit[1] if hit is not None and hit[0] is fact else fact_record(fact)
+            records[fact.id] = record
+            kept[id(fact)] = (fact, record)
+    if memo is not None:
+        memo.records = kept
+    return records
 
 
 def facts_document(site: SiteView, sheets: list[SheetView], records: Records) -> dict[str, Any]:
@@ -309,19 +323,35 @@ def csl_item(source: Source) -> dict[str, Any]:
     return item
 
 
-def files(site: SiteView) -> dict[str, bytes]:
-    """Every download of the site, by path."""
+def files(site: SiteView, memo: PageMemo | None = None) -> dict[str, bytes]:
+    """Every download of the site, by path (a sheet's own kept while it is unchanged)."""
     out: dict[str, bytes] = {}
-    records = fact_records(site)
+    records = fact_records(site, memo)
     all_facts = [f for s in site.sheets for f in s.facts]
     out["facts.json"] = dump_json(facts_document(site, site.sheets, records))
     out["facts.csv"] = facts_csv(all_facts, records)
     out["sources.csl.json"] = dump_json([csl_item(s) for s in site.content.sources.values()])
+    kept: dict[str, tuple[tuple[object, ...], dict[str, bytes]]] = {}
     for sheet in site.sheets:
-        base = f"sheets/{sheet.id}/"
-        out[base + "facts.json"] = dump_json(facts_document(site, [sheet], records))
-        out[base + "facts.csv"] = facts_csv(sheet.facts, records)
-        out[base + "sources.csl.json"] = dump_json([csl_item(s) for s in sheet.sources])
+        key = (*sheet_key(sheet), *sheet.sources)
+        hit = memo.files.get(sheet.id) if memo is not None else None
+        if (
+            hit is not None
+            and len(hit[0]) == len(key)
+            and all(a is b or a == b for a, b in zip(hit[0], key, strict=True))
+        ):
+            made = hit[1]
+        else:
+            base = f"sheets/{sheet.id}/"
+            made = {
+                base + "facts.json": dump_json(facts_document(site, [sheet], records)),
+                base + "facts.csv": facts_csv(sheet.facts, records),
+                base + "sources.csl.json": dump_json([csl_item(s) for s in sheet.sources]),
+            }
+        kept[sheet.id] = (key, made)
+        out.update(made)
+    if memo is not None:
+        memo.files = kept
     for source in site.content.sources.values():
         if source.text_bytes is not None:
             out[f"sources/{source.id}.txt"] = source.text_bytes

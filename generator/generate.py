@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import hashlib
 import os
 import traceback
 from collections.abc import Iterator
@@ -17,12 +18,45 @@ from pathlib import Path
 
 import jinja2
 
-from .checks import Findings, run_checks
+from .checks import CheckMemo, Findings, run_checks
 from .history import read_history
-from .loader import LoadResult, load_content
-from .pages import RenderedSite, Templates, render_site
+from .loader import LoadCache, LoadResult, load_content
+from .pages import PageMemo, RenderedSite, Templates, render_site
 from .problems import Loc, Problem, display_path
-from .views import build_views
+from .views import ViewMemo, build_views
+
+
+@dataclass
+class Memo:
+    """What a long-running process (``factsheet serve``) keeps between runs of the pipeline.
+
+    Every stage reuses its results for inputs that are the same objects as last time,
+    and the stages before it hand on the same objects for files that did not change, so
+    an edit to one fact re-does the work for that fact and the pages that show it. The
+    result is the same as a fresh run (tested).
+    """
+
+    load: LoadCache = field(default_factory=LoadCache)
+    checks: CheckMemo = field(default_factory=CheckMemo)
+    views: ViewMemo = field(default_factory=ViewMemo)
+    pages: PageMemo = field(default_factory=PageMemo)
+    templates: Templates | None = None
+    templates_signature: tuple[tuple[str, bytes], ...] = ()
+
+    def templates_for(self, directory: Path) -> Templates:
+        """The Jinja environment, made again (with a fresh page memo) when a template changed."""
+        signature = tuple(
+            sorted(
+                (str(p), hashlib.blake2b(p.read_bytes(), digest_size=16).digest())
+                for p in directory.rglob("*")
+                if p.is_file()
+            )
+        )
+        if self.templates is None or signature != self.templates_signature:
+            self.templates = Templates(directory)
+            self.templates_signature = signature
+            self.pages = PageMemo()
+        return self.templates
 
 
 @dataclass
@@ -58,38 +92,52 @@ def gc_paused() -> Iterator[None]:
 
 def check(content_dir: str | os.PathLike[str]) -> tuple[LoadResult, Findings]:
     with gc_paused():
-        return _check(content_dir)
+        return _check(content_dir, None)
 
 
-def _check(content_dir: str | os.PathLike[str]) -> tuple[LoadResult, Findings]:
-    loaded = load_content(content_dir)
+def _check(content_dir: str | os.PathLike[str], memo: Memo | None) -> tuple[LoadResult, Findings]:
+    loaded = load_content(content_dir, memo.load if memo else None)
     findings = run_checks(
         loaded.content,
         skip_unknown_sources=loaded.broken_sources,
         incomplete_sheets=loaded.broken_sheets,
+        memo=memo.checks if memo else None,
     )
     return loaded, findings
 
 
 def generate(
-    content_dir: str | os.PathLike[str], templates_dir: str | os.PathLike[str]
+    content_dir: str | os.PathLike[str],
+    templates_dir: str | os.PathLike[str],
+    memo: Memo | None = None,
 ) -> Generated:
+    """Run the whole pipeline; ``memo`` (kept by the caller) makes reruns incremental."""
     with gc_paused():
-        return _generate(content_dir, templates_dir)
+        return _generate(content_dir, templates_dir, memo)
 
 
 def _generate(
-    content_dir: str | os.PathLike[str], templates_dir: str | os.PathLike[str]
+    content_dir: str | os.PathLike[str],
+    templates_dir: str | os.PathLike[str],
+    memo: Memo | None,
 ) -> Generated:
-    loaded, findings = _check(content_dir)
+    loaded, findings = _check(content_dir, memo)
     problems = sorted([*loaded.problems, *findings.problems])
     result = Generated(None, problems, loaded.files, loaded, findings)
     if problems:
         return result
     try:
-        templates = Templates(templates_dir)
-        view = build_views(loaded.content, findings.quotes, read_history(content_dir))
-        result.site = render_site(view, templates)
+        if memo is not None:
+            templates = memo.templates_for(Path(templates_dir))
+        else:
+            templates = Templates(templates_dir)
+        view = build_views(
+            loaded.content,
+            findings.quotes,
+            read_history(content_dir),
+            memo.views if memo else None,
+        )
+        result.site = render_site(view, templates, memo.pages if memo else None)
     except jinja2.TemplateError as exc:
         result.problems.append(template_problem(exc, Path(templates_dir)))
     return result

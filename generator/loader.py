@@ -14,6 +14,7 @@ it could build, so that the checks can report more problems in the same run.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 from dataclasses import dataclass, field
@@ -31,6 +32,33 @@ SHEETS_DIR = "sheets"
 SHEET_FILE = "sheet.yaml"
 
 
+Signature = bytes
+"""What tells a changed file: a digest of its bytes (modification times can repeat)."""
+
+
+def _signature(path: Path) -> Signature | None:
+    try:
+        return hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
+    except OSError:
+        return None
+
+
+@dataclass
+class LoadCache:
+    """What an earlier load read, reused for files that have not changed since (``serve``).
+
+    Unchanged files give back the *same* objects, which later stages use to tell
+    what changed; a source whose archived text changed becomes a new object.
+    """
+
+    records: dict[tuple[Path, str], tuple[Signature, Any, list[Problem]]] = field(
+        default_factory=dict
+    )
+    sources: dict[Path, tuple[Signature, Signature | None, Source, list[Problem]]] = field(
+        default_factory=dict
+    )
+
+
 @dataclass
 class LoadResult:
     content: Content
@@ -41,6 +69,7 @@ class LoadResult:
     """A source file could not be loaded, so citations of its id are not "unknown"."""
     broken_sheets: set[str] = field(default_factory=set)
     """Sheets with a facts file that could not be loaded (their key figures may be there)."""
+    cache: LoadCache | None = None
 
 
 def _yaml_files(directory: Path) -> list[Path]:
@@ -49,7 +78,9 @@ def _yaml_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
-def load_record(path: Path, record: Record[Any], problems: list[Problem]) -> Any:
+def load_record(
+    path: Path, record: Record[Any], problems: list[Problem], cache: LoadCache | None = None
+) -> Any:
     """Read one YAML file and convert it with ``record``; INVALID when anything is wrong."""
     shown = display_path(path)
     try:
@@ -57,6 +88,22 @@ def load_record(path: Path, record: Record[Any], problems: list[Problem]) -> Any
     except OSError as exc:
         problems.append(Problem(Loc(shown), f"cannot read file: {exc.strerror}"))
         return INVALID
+    if cache is None:
+        return _convert(data, shown, record, problems)
+    signature = hashlib.blake2b(data, digest_size=16).digest()
+    key = (path, record.name)
+    hit = cache.records.get(key)
+    if hit is not None and hit[0] == signature:
+        problems.extend(hit[2])
+        return hit[1]
+    found: list[Problem] = []
+    value = _convert(data, shown, record, found)
+    problems.extend(found)
+    cache.records[key] = (signature, value, found)
+    return value
+
+
+def _convert(data: bytes, shown: str, record: Record[Any], problems: list[Problem]) -> Any:
     loaded = load_yaml(data, shown)
     if loaded.problems:
         problems.extend(loaded.problems)
@@ -70,10 +117,10 @@ def load_record(path: Path, record: Record[Any], problems: list[Problem]) -> Any
     return value
 
 
-def load_content(root: str | os.PathLike[str]) -> LoadResult:
-    """Load every content file under ``root``."""
+def load_content(root: str | os.PathLike[str], cache: LoadCache | None = None) -> LoadResult:
+    """Load every content file under ``root`` (reusing ``cache`` for unchanged files)."""
     base = Path(root)
-    result = LoadResult(Content(root=str(base)))
+    result = LoadResult(Content(root=str(base)), cache=cache)
     problems = result.problems
     if not base.is_dir():
         problems.append(
@@ -106,7 +153,7 @@ def _load_sources(directory: Path, result: LoadResult, known: set[Path]) -> None
     for path in _yaml_files(directory):
         known.add(path)
         result.files.append(str(path))
-        source = load_record(path, content_schema.SOURCE, problems)
+        source = load_record(path, content_schema.SOURCE, problems, result.cache)
         if source is INVALID:
             result.broken_sources = True
             continue
@@ -122,8 +169,28 @@ def _load_sources(directory: Path, result: LoadResult, known: set[Path]) -> None
             )
             continue
         first_seen[source.id] = loc
+        content.sources[source.id] = _with_archive(path, source, result)
+
+
+def _with_archive(path: Path, source: Source, result: LoadResult) -> Source:
+    """The source with its archived text read (or reused when neither file changed)."""
+    cache = result.cache
+    if cache is None:
         _read_archive(path.parent, source, result)
-        content.sources[source.id] = source
+        return source
+    yaml_sig = _signature(path)
+    text_sig = _signature(path.parent / source.archive.file)
+    hit = cache.sources.get(path)
+    if hit is not None and yaml_sig is not None and hit[:2] == (yaml_sig, text_sig):
+        result.files.append(str(path.parent / source.archive.file))
+        result.problems.extend(hit[3])
+        return hit[2]
+    fresh = dataclasses.replace(source)  # a changed archive makes a new object
+    before = len(result.problems)
+    _read_archive(path.parent, fresh, result)
+    if yaml_sig is not None:
+        cache.sources[path] = (yaml_sig, text_sig, fresh, result.problems[before:])
+    return fresh
 
 
 def _read_archive(directory: Path, source: Source, result: LoadResult) -> None:
@@ -174,7 +241,7 @@ def _load_sheets(directory: Path, result: LoadResult, known: set[Path]) -> None:
             continue
         known.update(files)
         result.files.extend(str(p) for p in files)
-        sheet = load_record(sheet_path, content_schema.SHEET, problems)
+        sheet = load_record(sheet_path, content_schema.SHEET, problems, result.cache)
         sheet_id = None
         if sheet is not INVALID:
             assert isinstance(sheet, Sheet)
@@ -195,7 +262,7 @@ def _load_sheets(directory: Path, result: LoadResult, known: set[Path]) -> None:
             if path == sheet_path:
                 continue
             before = len(problems)
-            facts = load_record(path, content_schema.FACTS_FILE, problems)
+            facts = load_record(path, content_schema.FACTS_FILE, problems, result.cache)
             if len(problems) > before and sheet_id is not None:
                 result.broken_sheets.add(sheet_id)
             if facts is INVALID:

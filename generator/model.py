@@ -222,5 +222,14 @@ class Content:
     sheets: dict[str, Sheet] = field(default_factory=dict)
     facts: dict[str, Fact] = field(default_factory=dict)
 
+    _by_sheet: dict[str, list[Fact]] | None = field(default=None, repr=False, compare=False)
+    _indexed: int = field(default=-1, repr=False, compare=False)
+
     def facts_of(self, sheet_id: str) -> list[Fact]:
-        return [f for f in self.facts.values() if f.sheet == sheet_id]
+        """The facts of one sheet, in file order (indexed once, not scanned per call)."""
+        if self._by_sheet is None or self._indexed != len(self.facts):
+            index: dict[str, list[Fact]] = {}
+            for fact in self.facts.values():
+                index.setdefault(fact.sheet, []).append(fact)
+            self._by_sheet, self._indexed = index, len(self.facts)
+        return list(self._by_sheet.get(sheet_id, []))

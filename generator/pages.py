@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import os
 import posixpath
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from . import escaping, exports, wording
 from .charts import sheet_charts
 from .content_schema import json_schemas, reference
 from .jsonld import sheet_graph
-from .search import SearchEntry, indexed_pages, search_entries
+from .search import SearchEntry, indexed_pages, search_entries, search_parts
 from .timeline import sheet_timeline
 from .views import (
     FORMAT_PAGE,
@@ -32,7 +31,9 @@ from .views import (
     archive_lines,
     corrections_page,
     differences_page,
+    sheet_key,
     sheet_page,
+    source_key,
     source_page,
 )
 
@@ -119,7 +120,28 @@ class Templates:
         return template.render(page=page, link=link, **context)
 
 
-def render_site(view: SiteView, templates: Templates) -> RenderedSite:
+@dataclass
+class PageMemo:
+    """Pages, downloads and search entries kept between runs (``serve``).
+
+    Each is kept with the objects it was made from; when those are the very same
+    objects (the earlier stages reuse them when their files did not change), the
+    kept result is used instead of rendering again.
+    """
+
+    pages: dict[str, tuple[tuple[object, ...], str]] = field(default_factory=dict)
+    files: dict[str, tuple[tuple[object, ...], dict[str, bytes]]] = field(default_factory=dict)
+    search: dict[str, tuple[tuple[object, ...], list[SearchEntry]]] = field(default_factory=dict)
+    records: dict[int, tuple[object, dict[str, Any]]] = field(default_factory=dict)
+    rendered: int = 0
+    """Pages rendered in the last run (the rest came from the memo)."""
+
+
+def _same(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
+    return len(a) == len(b) and all(x is y or x == y for x, y in zip(a, b, strict=True))
+
+
+def render_site(view: SiteView, templates: Templates, memo: PageMemo | None = None) -> RenderedSite:
     site = RenderedSite()
     common: dict[str, Any] = {
         "site": view,
@@ -133,27 +155,51 @@ def render_site(view: SiteView, templates: Templates) -> RenderedSite:
             "source": source_page,
         },
     }
-    render: Callable[..., str] = templates.render
-    site.pages[HOME] = render("home.md.j2", HOME, **common)
+    kept: dict[str, tuple[tuple[object, ...], str]] = {}
+    rendered = 0
+
+    def page(path: str, key: tuple[object, ...], template: str, **context: Any) -> None:
+        nonlocal rendered
+        hit = memo.pages.get(path) if memo is not None else None
+        if hit is not None and _same(hit[0], key):
+            markdown = hit[1]
+        else:
+            markdown = templates.render(template, path, **context, **common)
+            rendered += 1
+        site.pages[path] = markdown
+        kept[path] = (key, markdown)
+
+    page(
+        HOME,
+        tuple(x for sv in view.sheets for x in (sv.sheet, len(sv.facts), len(sv.sources))),
+        "home.md.j2",
+    )
     site.nav.append(HOME)
     for sheet in view.sheets:
+        key = sheet_key(sheet)
         path = sheet_page(sheet.id)
-        site.pages[path] = render("sheet.md.j2", path, sheet=sheet, **common)
+        page(path, key, "sheet.md.j2", sheet=sheet)
         diff_path = differences_page(sheet.id)
-        site.pages[diff_path] = render("differences.md.j2", diff_path, sheet=sheet, **common)
+        page(diff_path, key, "differences.md.j2", sheet=sheet)
         fixes_path = corrections_page(sheet.id)
-        site.pages[fixes_path] = render("corrections.md.j2", fixes_path, sheet=sheet, **common)
+        page(fixes_path, key, "corrections.md.j2", sheet=sheet)
         if len(view.sheets) <= NAV_SHEETS:
             site.nav.append((sheet.sheet.title, [path, diff_path, fixes_path]))
-    site.pages[SOURCES_INDEX] = render("sources.md.j2", SOURCES_INDEX, **common)
+    page(
+        SOURCES_INDEX,
+        tuple(x for sv in view.sources for x in (sv.source, len(sv.facts), *sv.derived_from)),
+        "sources.md.j2",
+    )
     site.nav.append(SOURCES_INDEX)
     for source in view.sources:
-        path = source_page(source.id)
-        site.pages[path] = render("source.md.j2", path, source=source, **common)
-    site.pages[FORMAT_PAGE] = render("format.md.j2", FORMAT_PAGE, **common)
+        page(source_page(source.id), source_key(source), "source.md.j2", source=source)
+    page(FORMAT_PAGE, (), "format.md.j2")
     site.nav.append(FORMAT_PAGE)
-    site.files.update(exports.files(view))
-    site.search = list(search_entries(view))
+    if memo is not None:
+        memo.pages = kept
+        memo.rendered = rendered
+    site.files.update(exports.files(view, memo))
+    site.search = _search(view, memo)
     site.search_pages = indexed_pages(view)
     for name, schema in json_schemas().items():
         site.files[f"schemas/{name}"] = exports.dump_json(schema, pretty=True)
@@ -161,3 +207,17 @@ def render_site(view: SiteView, templates: Templates) -> RenderedSite:
         exports.download_schema(), pretty=True
     )
     return site
+
+
+def _search(view: SiteView, memo: PageMemo | None) -> list[SearchEntry]:
+    if memo is None:
+        return list(search_entries(view))
+    entries: list[SearchEntry] = []
+    kept: dict[str, tuple[tuple[object, ...], list[SearchEntry]]] = {}
+    for part, key, make in search_parts(view):
+        hit = memo.search.get(part)
+        found = hit[1] if hit is not None and _same(hit[0], key) else list(make())
+        kept[part] = (key, found)
+        entries.extend(found)
+    memo.search = kept
+    return entries

@@ -14,14 +14,18 @@ like Material does when jieba is installed).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from . import wording
 from .views import (
+    SheetView,
     SiteView,
+    SourceView,
     corrections_page,
     differences_page,
+    sheet_key,
     sheet_page,
     source_page,
 )
@@ -50,70 +54,86 @@ def _join(*parts: str | None) -> str:
 
 
 def search_entries(site: SiteView) -> Iterator[SearchEntry]:
+    for _, _, make in search_parts(site):
+        yield from make()
+
+
+def search_parts(
+    site: SiteView,
+) -> Iterator[tuple[str, tuple[object, ...], Callable[[], Iterator[SearchEntry]]]]:
+    """The entries in parts (a sheet's pages, a source's page), each with what it is made of."""
     for sheet in site.sheets:
-        page = sheet_page(sheet.id)
-        yield SearchEntry(
-            page,
-            None,
-            sheet.sheet.title,
-            _join(sheet.sheet.summary, f"As of {sheet.as_of}.", sheet.period),
-        )
-        if sheet.key_figures:
-            yield SearchEntry(
-                page,
-                "key-figures",
-                "Key figures",
-                _join(*(f"{k.fact.figure}: {k.meaning}." for k in sheet.key_figures)),
-            )
-        for topic in sheet.topics:
-            if topic.facts:
-                yield SearchEntry(page, topic.id, topic.title, _join(topic.intro))
-        for fact in sheet.facts:
-            yield _fact_entry(page, fact)
-        yield SearchEntry(
-            differences_page(sheet.id),
-            None,
-            "Where sources differ",
-            _join(
-                f"For the fact sheet {sheet.sheet.title}.",
-                *(f.fact.statement for f in sheet.disputed),
-                *(
-                    f"{f.fact.statement} Only in {f.only_in.short}."
-                    for f in sheet.single_source_figures
-                    if f.only_in
-                ),
-            ),
-        )
-        yield SearchEntry(
-            corrections_page(sheet.id),
-            None,
-            "Corrections and changes",
-            _join(
-                f"For the fact sheet {sheet.sheet.title}.",
-                *(f"{c.fact}: {c.what}, {c.old} → {c.new}. {c.message}" for c in sheet.corrections),
-            ),
-        )
+        yield f"sheet:{sheet.id}", sheet_key(sheet), functools.partial(_sheet_entries, sheet)
     for view in site.sources:
-        source = view.source
-        page = source_page(source.id)
+        yield f"source:{view.id}", (view.source,), functools.partial(_source_entries, view)
+
+
+def _sheet_entries(sheet: SheetView) -> Iterator[SearchEntry]:
+    page = sheet_page(sheet.id)
+    yield SearchEntry(
+        page,
+        None,
+        sheet.sheet.title,
+        _join(sheet.sheet.summary, f"As of {sheet.as_of}.", sheet.period),
+    )
+    if sheet.key_figures:
         yield SearchEntry(
             page,
-            None,
-            source.title,
-            _join(
-                source.short,
-                source.outlet,
-                source.publisher,
-                source.agency,
-                *source.authors,
-                wording.date(source.published) if source.published else None,
-                source.notes,
-            ),
+            "key-figures",
+            "Key figures",
+            _join(*(f"{k.fact.figure}: {k.meaning}." for k in sheet.key_figures)),
         )
-        if source.text:
-            yield SearchEntry(
-                page, "archived-text", f"Archived text: {source.short}", _join(source.text)
-            )
+    for topic in sheet.topics:
+        if topic.facts:
+            yield SearchEntry(page, topic.id, topic.title, _join(topic.intro))
+    for fact in sheet.facts:
+        yield _fact_entry(page, fact)
+    yield SearchEntry(
+        differences_page(sheet.id),
+        None,
+        "Where sources differ",
+        _join(
+            f"For the fact sheet {sheet.sheet.title}.",
+            *(f.fact.statement for f in sheet.disputed),
+            *(
+                f"{f.fact.statement} Only in {f.only_in.short}."
+                for f in sheet.single_source_figures
+                if f.only_in
+            ),
+        ),
+    )
+    yield SearchEntry(
+        corrections_page(sheet.id),
+        None,
+        "Corrections and changes",
+        _join(
+            f"For the fact sheet {sheet.sheet.title}.",
+            *(f"{c.fact}: {c.what}, {c.old} → {c.new}. {c.message}" for c in sheet.corrections),
+        ),
+    )
+
+
+def _source_entries(view: SourceView) -> Iterator[SearchEntry]:
+    source = view.source
+    page = source_page(source.id)
+    yield SearchEntry(
+        page,
+        None,
+        source.title,
+        _join(
+            source.short,
+            source.outlet,
+            source.publisher,
+            source.agency,
+            *source.authors,
+            wording.date(source.published) if source.published else None,
+            source.notes,
+        ),
+    )
+    if source.text:
+        yield SearchEntry(
+            page, "archived-text", f"Archived text: {source.short}", _join(source.text)
+        )
 
 
 def _fact_entry(page: str, fact: object) -> SearchEntry:

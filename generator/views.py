@@ -321,43 +321,73 @@ def _distinct_sources(citations: list[CitationView]) -> list[Source]:
     return out
 
 
-def build_views(content: Content, quotes: QuoteIndex, history: History | None = None) -> SiteView:
+def sheet_key(sheet: SheetView) -> tuple[object, ...]:
+    """What a sheet's pages are made from."""
+    return (sheet.sheet, *sheet.facts, sheet.history.available, sheet.updated, *sheet.corrections)
+
+
+def source_key(source: SourceView) -> tuple[object, ...]:
+    """What a source's page is made from."""
+    return (
+        source.source,
+        *(x for fact, cites in source.facts for x in (fact, *cites)),
+        None,
+        *source.derived_from,
+        None,
+        *source.repeated_by,
+        None,
+        *source.origins,
+        source.coverage,
+        *source.furniture,
+    )
+
+
+@dataclass
+class ViewMemo:
+    """Views kept between runs (``serve``): rebuilt only when what they show changed."""
+
+    facts: dict[int, tuple[tuple[object, ...], FactView]] = field(default_factory=dict)
+    coverage: dict[int, tuple[tuple[object, ...], Coverage]] = field(default_factory=dict)
+
+
+def _same(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
+    return len(a) == len(b) and all(x is y or x == y for x, y in zip(a, b, strict=True))
+
+
+def build_views(
+    content: Content,
+    quotes: QuoteIndex,
+    history: History | None = None,
+    memo: ViewMemo | None = None,
+) -> SiteView:
     history = history or History(False, "no history was read")
     quotes.resolve()
     origins = resolve_origins(content.sources)
     sources = content.sources
     fact_views: dict[str, FactView] = {}
+    kept_facts: dict[int, tuple[tuple[object, ...], FactView]] = {}
     for fact in content.facts.values():
-        citations = [
-            CitationView(
-                n,
-                c,
-                sources[c.source],
-                quotes.spans.get((fact.id, n)),
-                fact.id,
-                fact.sheet,
-                [sources[d] for d in sources[c.source].derived_from if d in sources],
-                fact.value.amount if fact.value else None,
-                fact.value.qualifier if fact.value else None,
-            )
-            for n, c in enumerate(fact.citations, start=1)
-            if c.source in sources
-        ]
-        only = only_source(fact, sources)
         sheet = content.sheets.get(fact.sheet)
-        scope = None
-        if sheet is not None and fact.scope is not None:
-            scope = next((x for x in sheet.scopes if x.id == fact.scope), None)
-        fact_views[fact.id] = FactView(
+        cited = tuple(sources.get(c.source) for c in fact.citations)
+        key: tuple[object, ...] = (
             fact,
-            citations,
-            corroborate(fact, sources, origins),
-            find_dispute(fact, sources),
-            sources[only] if only else None,
-            sources,
-            scope,
+            sheet,
             history.fact_changed.get(fact.id),
+            *cited,
+            *(origins.roots.get(c.source) for c in fact.citations),
+            *(quotes.spans.get((fact.id, n)) for n in range(1, len(fact.citations) + 1)),
+            *(sources.get(d) for s in cited if s is not None for d in s.derived_from),
         )
+        hit = memo.facts.get(id(fact)) if memo is not None else None
+        if hit is not None and _same(hit[0], key):
+            fact_view = hit[1]
+            fact_view.sources = sources
+        else:
+            fact_view = _fact_view(fact, sheet, sources, origins, quotes, history)
+        fact_views[fact.id] = fact_view
+        kept_facts[id(fact)] = (key, fact_view)
+    if memo is not None:
+        memo.facts = kept_facts
     sheets = []
     for sheet in content.sheets.values():
         facts = [fact_views[f.id] for f in content.facts_of(sheet.id)]
@@ -370,12 +400,11 @@ def build_views(content: Content, quotes: QuoteIndex, history: History | None = 
             for k in sheet.key_figures
             if k.fact in fact_views
         ]
-        cited: list[Source] = []
+        cited_sources: dict[str, Source] = {}
         for f in facts:
             for c in f.citations:
-                if c.source not in cited:
-                    cited.append(c.source)
-        sheets.append(SheetView(sheet, topics, keys, facts, cited, history))
+                cited_sources.setdefault(c.source.id, c.source)
+        sheets.append(SheetView(sheet, topics, keys, facts, list(cited_sources.values()), history))
     source_views = []
     supporting: dict[str, list[tuple[FactView, list[CitationView]]]] = {}
     for fv in fact_views.values():
@@ -384,21 +413,76 @@ def build_views(content: Content, quotes: QuoteIndex, history: History | None = 
             mine.setdefault(c.source.id, []).append(c)
         for sid, cites in mine.items():
             supporting.setdefault(sid, []).append((fv, cites))
+    repeated_by: dict[str, list[Source]] = {}
+    for source in sources.values():
+        for parent in source.derived_from:
+            repeated_by.setdefault(parent, []).append(source)
+    kept_coverage: dict[int, tuple[tuple[object, ...], Coverage]] = {}
     for source in sources.values():
         supported = supporting.get(source.id, [])
         roots = sorted(origins.roots.get(source.id, frozenset()))
+        furniture = list(quotes.furniture.get(source.id, []))
+        passages = tuple(p.span for p in quotes.by_source.get(source.id, []))
+        cover_key: tuple[object, ...] = (source, *furniture, *passages)
+        cover_hit = memo.coverage.get(id(source)) if memo is not None else None
+        if cover_hit is not None and _same(cover_hit[0], cover_key):
+            coverage = cover_hit[1]
+        else:
+            coverage = source_coverage(source, quotes)
+        kept_coverage[id(source)] = (cover_key, coverage)
         view = SourceView(
             source,
             supported,
             [sources[s] for s in source.derived_from if s in sources],
-            [s for s in sources.values() if source.id in s.derived_from],
+            repeated_by.get(source.id, []),
             [sources[r] for r in roots if r != source.id and r in sources],
-            furniture=list(quotes.furniture.get(source.id, [])),
-            coverage=source_coverage(source, quotes),
+            furniture=furniture,
+            coverage=coverage,
         )
         view.passages = _passages(view)
         source_views.append(view)
+    if memo is not None:
+        memo.coverage = kept_coverage
     return SiteView(content, sheets, source_views, origins)
+
+
+def _fact_view(
+    fact: Fact,
+    sheet: Sheet | None,
+    sources: dict[str, Source],
+    origins: Origins,
+    quotes: QuoteIndex,
+    history: History,
+) -> FactView:
+    citations = [
+        CitationView(
+            n,
+            c,
+            sources[c.source],
+            quotes.spans.get((fact.id, n)),
+            fact.id,
+            fact.sheet,
+            [sources[d] for d in sources[c.source].derived_from if d in sources],
+            fact.value.amount if fact.value else None,
+            fact.value.qualifier if fact.value else None,
+        )
+        for n, c in enumerate(fact.citations, start=1)
+        if c.source in sources
+    ]
+    only = only_source(fact, sources)
+    scope = None
+    if sheet is not None and fact.scope is not None:
+        scope = next((x for x in sheet.scopes if x.id == fact.scope), None)
+    return FactView(
+        fact,
+        citations,
+        corroborate(fact, sources, origins),
+        find_dispute(fact, sources),
+        sources[only] if only else None,
+        sources,
+        scope,
+        history.fact_changed.get(fact.id),
+    )
 
 
 def _passages(view: SourceView) -> list[tuple[int, int, list[CitationView]]]:

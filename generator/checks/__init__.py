@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..model import Content
+from ..model import Content, Fact
 from ..problems import Problem
 from . import archives, figures, quotes, references
 
@@ -21,11 +21,20 @@ class Findings:
     quotes: quotes.QuoteIndex = field(default_factory=quotes.QuoteIndex)
 
 
+@dataclass
+class CheckMemo:
+    """Per-fact results kept between runs of the same process (``factsheet serve``)."""
+
+    quotes: quotes.QuoteMemo = field(default_factory=quotes.QuoteMemo)
+    figures: dict[int, tuple[Fact, list[Problem]]] = field(default_factory=dict)
+
+
 def run_checks(
     content: Content,
     *,
     skip_unknown_sources: bool = False,
     incomplete_sheets: frozenset[str] | set[str] = frozenset(),
+    memo: CheckMemo | None = None,
 ) -> Findings:
     """Run every check.
 
@@ -42,8 +51,8 @@ def run_checks(
         )
     )
     problems.extend(archives.check(content))
-    index, quote_problems = quotes.check(content)
+    index, quote_problems = quotes.check(content, memo.quotes if memo else None)
     findings.quotes = index
     problems.extend(quote_problems)
-    problems.extend(figures.check(content))
+    problems.extend(figures.check(content, memo.figures if memo else None))
     return findings

@@ -43,10 +43,23 @@ def describe(amount: Decimal, qualifier: str, upper: Decimal | None = None) -> s
     return f"{words} {format_amount(amount)}".strip()
 
 
-def check(content: Content) -> list[Problem]:
+def check(
+    content: Content, memo: dict[int, tuple[Fact, list[Problem]]] | None = None
+) -> list[Problem]:
+    """Check every fact; ``memo`` keeps each fact's result while the fact object is unchanged."""
     problems: list[Problem] = []
     for fact in content.facts.values():
-        problems.extend(_check_fact(fact))
+        if memo is None:
+            problems.extend(_check_fact(fact))
+            continue
+        hit = memo.get(id(fact))
+        if hit is None or hit[0] is not fact:
+            hit = memo[id(fact)] = (fact, _check_fact(fact))
+        problems.extend(hit[1])
+    if memo is not None:  # forget facts that are gone
+        live = {id(f) for f in content.facts.values()}
+        for key in [k for k in memo if k not in live]:
+            del memo[key]
     return problems
 
 

@@ -73,10 +73,33 @@ class QuoteIndex:
         return found
 
 
-def check(content: Content) -> tuple[QuoteIndex, list[Problem]]:
+@dataclass
+class QuoteMemo:
+    """Results kept between runs (``serve``) for facts and sources that did not change."""
+
+    texts: dict[int, tuple[Source, ArchivedText]] = field(default_factory=dict)
+    facts: dict[int, tuple[Fact, tuple[Source | None, ...], dict[int, tuple[str, int, int]]]] = (
+        field(default_factory=dict)
+    )
+
+
+def check(content: Content, memo: QuoteMemo | None = None) -> tuple[QuoteIndex, list[Problem]]:
     index = QuoteIndex()
+    if memo is not None:
+        for known in content.sources.values():
+            kept = memo.texts.get(id(known))
+            if kept is not None and kept[0] is known:
+                index.texts[known.id] = kept[1]
     problems: list[Problem] = []
     for fact in content.facts.values():
+        cited = tuple(content.sources.get(c.source) for c in fact.citations)
+        if memo is not None:
+            hit = memo.facts.get(id(fact))
+            if hit is not None and hit[0] is fact and _same(hit[1], cited):
+                for number, position in hit[2].items():
+                    index.found[(fact.id, number)] = position
+                continue
+        before = len(problems)
         for number, citation in enumerate(fact.citations, start=1):
             source = content.sources.get(citation.source)
             if source is None:
@@ -87,11 +110,28 @@ def check(content: Content) -> tuple[QuoteIndex, list[Problem]]:
             problem = _check_citation(content, index, fact, number, citation, source, archived)
             if problem is not None:
                 problems.append(problem)
+        if memo is not None and len(problems) == before:  # only clean results are kept
+            positions = {
+                n: index.found[(fact.id, n)]
+                for n in range(1, len(fact.citations) + 1)
+                if (fact.id, n) in index.found
+            }
+            memo.facts[id(fact)] = (fact, cited, positions)
+    if memo is not None:  # keep only what this content still uses
+        memo.texts = {
+            id(s): (s, index.texts[s.id]) for s in content.sources.values() if s.id in index.texts
+        }
+        live = {id(f) for f in content.facts.values()}
+        memo.facts = {k: v for k, v in memo.facts.items() if k in live}
     for source in content.sources.values():
         archived = index.text_of(source)
         if archived is not None:
             problems.extend(_check_furniture(index, source, archived))
     return index, problems
+
+
+def _same(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
+    return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
 
 
 def _check_citation(

@@ -1,0 +1,90 @@
+"""The preview's incremental pipeline gives exactly what a fresh run gives, after every edit."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+
+from generator.generate import Generated, Memo, generate
+
+from .conftest import REWRITE, SHEET_DIR, edit
+
+
+def outputs(result: Generated) -> tuple[object, ...]:
+    site = result.site
+    assert site is not None, [p.format() for p in result.problems]
+    return (site.pages, site.files, site.nav, site.search, site.search_pages)
+
+
+def check_same(project: Path, memo: Memo) -> Generated:
+    incremental = generate(project / "content", project / "templates", memo)
+    fresh = generate(project / "content", project / "templates")
+    assert outputs(incremental) == outputs(fresh)
+    return incremental
+
+
+def test_incremental_runs_match_fresh_runs(project: Path) -> None:
+    memo = Memo()
+    check_same(project, memo)
+    first = memo.pages.rendered
+    assert first == len(memo.pages.pages)
+
+    # nothing changed: nothing is rendered again
+    check_same(project, memo)
+    assert memo.pages.rendered == 0
+
+    edits: list[Callable[[], None]] = [
+        # one fact's statement
+        lambda: edit(
+            project / f"{SHEET_DIR}/facts/3-accounts.yaml",
+            "statement: 67,000 social media accounts were closed permanently.",
+            "statement: 67,000 social media accounts were closed for good.",
+        ),
+        # a figure's qualifier (its quote says "About"; the rewrite says "Around")
+        lambda: edit(
+            project / f"{SHEET_DIR}/facts/4-impersonation.yaml",
+            "    note: The examples of institutions are only in the Reuters text.\n",
+            "    note: The examples are only in the Reuters text.\n",
+        ),
+        # the sheet itself
+        lambda: edit(project / f"{SHEET_DIR}/sheet.yaml", "title: Context", "title: Background"),
+        # a source's metadata
+        lambda: edit(
+            project / f"{REWRITE}.yaml",
+            "label: Rewrite of the Reuters report",
+            "label: Rewrite (28 May 2023)",
+        ),
+    ]
+    for change in edits:
+        change()
+        check_same(project, memo)
+        assert 0 < memo.pages.rendered < first
+
+
+def test_archived_text_and_template_edits(project: Path) -> None:
+    memo = Memo()
+    check_same(project, memo)
+    archive = project / f"{REWRITE}.txt"
+    archive.write_bytes(archive.read_bytes() + b"\n\nAn added line, with no figure.")
+    text = (project / f"{REWRITE}.yaml").read_text(encoding="utf-8")
+    old = next(line for line in text.splitlines() if "sha256:" in line).split()[-1]
+    edit(project / f"{REWRITE}.yaml", old, hashlib.sha256(archive.read_bytes()).hexdigest())
+    check_same(project, memo)
+    assert memo.pages.rendered >= 1
+
+    template = project / "templates/home.md.j2"
+    template.write_text(template.read_text("utf-8") + "\nUpdated home.\n", "utf-8")
+    result = check_same(project, memo)
+    assert result.site is not None and "Updated home." in result.site.pages["index.md"]
+
+
+def test_broken_then_fixed(project: Path) -> None:
+    memo = Memo()
+    check_same(project, memo)
+    facts = project / f"{SHEET_DIR}/facts/3-accounts.yaml"
+    edit(facts, "amount: 67000", "amount: 012")
+    broken = generate(project / "content", project / "templates", memo)
+    assert broken.site is None and broken.problems
+    edit(facts, "amount: 012", "amount: 67000")
+    check_same(project, memo)
