@@ -91,8 +91,24 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "templates/ reload the page",
         file=sys.stderr,
     )
-    serve(str(project.config_file), livereload=True, dev_addr=address, open_in_browser=args.open)
+    # Rebuilds are "dirty": the plugin marks only the pages an edit changed as modified,
+    # so MkDocs renders just those (and the whole site when the navigation changed).
+    logging.getLogger("mkdocs.commands.build").addFilter(_DirtyBuildNote())
+    serve(
+        str(project.config_file),
+        livereload=True,
+        build_type="dirty",
+        dev_addr=address,
+        open_in_browser=args.open,
+    )
     return EXIT_OK
+
+
+class _DirtyBuildNote(logging.Filter):
+    """Drop MkDocs' warning about dirty builds: the plugin decides what is stale."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "'dirty' build" not in record.getMessage()
 
 
 def cmd_schema(args: argparse.Namespace) -> int:

@@ -32,6 +32,7 @@ MkDocs events used (see https://www.mkdocs.org/dev-guide/plugins/#events):
 
 from __future__ import annotations
 
+import functools
 import gc
 import html
 import json
@@ -53,7 +54,7 @@ from mkdocs.structure.pages import Page
 
 from .errorpage import error_page
 from .escaping import attr
-from .generate import Generated, generate
+from .generate import Generated, Memo, generate
 from .pages import RenderedSite
 from .parallel import PageRenderer, default_jobs
 from .problems import Problem, format_problems
@@ -98,6 +99,13 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
         self.content_dir = Path("content")
         self.templates_dir = Path("templates")
         self.site: RenderedSite | None = None
+        self.memo: Memo | None = None
+        """Kept between the preview's rebuilds, so that they redo only what an edit touched."""
+        self.previous: dict[str, str | bytes] = {}
+        self.previous_dest: dict[str, str] = {}
+        self.previous_nav: list[Any] | None = None
+        self.changed: set[str] = set()
+        self.gone: list[str] = []
         self.renderer: PageRenderer | None = None
         self.files: Files | None = None
         self.known_pages: list[str] = ["index.md"]
@@ -150,7 +158,9 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        generated = self.prepared or generate(self.content_dir, self.templates_dir)
+        if self.serving and self.memo is None:
+            self.memo = Memo()
+        generated = self.prepared or generate(self.content_dir, self.templates_dir, self.memo)
         self.prepared = None
         self.last = generated
         if generated.problems or generated.site is None:
@@ -172,11 +182,29 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
             # garbage collector's sight, so that collections during MkDocs' page loop
             # only scan what that loop creates (and forked workers share them unchanged).
             gc.freeze()
-        for path, markdown in site.pages.items():
-            _replace(files, File.generated(config, path, content=markdown))
-        for path, data in site.files.items():
-            _replace(files, File.generated(config, path, content=data))
-        config.nav = _nav(site)
+        nav = _nav(site)
+        outputs: dict[str, str | bytes] = {**site.pages, **site.files}
+        # In a dirty rebuild (the preview), MkDocs renders and copies only the files
+        # marked modified: those whose content changed since the last build, or all of
+        # them when the navigation (drawn on every page) changed.
+        everything = not self.serving or nav != self.previous_nav
+        changed: set[str] = set()
+        for path, content in outputs.items():
+            file = File.generated(config, path, content=content)
+            modified = everything or self.previous.get(path) != content
+            if modified:
+                changed.add(path)
+            file.is_modified = functools.partial(bool, modified)  # type: ignore[method-assign]
+            _replace(files, file)
+        self.gone = [dest for path, dest in self.previous_dest.items() if path not in outputs]
+        if self.serving:
+            self.previous = outputs
+            self.previous_dest = {
+                p: f.dest_uri for p in outputs if (f := files.get_file_from_path(p)) is not None
+            }
+            self.previous_nav = nav
+        self.changed = changed
+        config.nav = nav
         return files
 
     def on_page_markdown(
@@ -193,10 +221,21 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
             self.renderer = None
         if self.site is not None and self.site.search:
             add_search_entries(Path(config.site_dir), self.site, self.files)
+        site_dir = Path(config.site_dir)
+        for dest in self.gone:  # pages that no longer exist leave the preview too
+            (site_dir / dest).unlink(missing_ok=True)
         if self.checked_by_caller:
             return  # factsheet build checks the new site itself, before swapping it in
         content = self.last.loaded.content if self.last and self.last.loaded else None
-        unsafe = check_site(config.site_dir, content)
+        only = None
+        if self.serving and self.files is not None:
+            only = {
+                f.dest_uri
+                for p in self.changed
+                if (f := self.files.get_file_from_path(p)) is not None
+                and f.dest_uri.endswith(".html")
+            }
+        unsafe = check_site(config.site_dir, content, only=only)
         if not unsafe:
             return
         if self.serving:

@@ -465,8 +465,12 @@ def check_site(
     content: Content | None = None,
     *,
     shown_dir: str | os.PathLike[str] | None = None,
+    only: set[str] | None = None,
 ) -> list[Problem]:
     """Check every built page under ``site_dir``; located problems for whatever had to change.
+
+    ``only`` limits the check to these pages (paths relative to ``site_dir``): the
+    preview checks just the pages it rebuilt.
 
     Problems are placed on the content file whose text was affected when the
     page says so (a fact's anchor, a link to a source), otherwise on the built
@@ -476,8 +480,11 @@ def check_site(
     shown_root = Path(shown_dir) if shown_dir is not None else root
     locate = _Locator(content)
     problems: list[Problem] = []
-    for path in html_pages(root):
+    pages = html_pages(root) if only is None else [root / rel for rel in sorted(only)]
+    for path in pages:
         rel = path.relative_to(root).as_posix()
+        if not path.is_file():
+            continue
         page = path.read_text(encoding="utf-8", errors="replace")
         for finding in check_page(page):
             fallback = Loc(display_path(shown_root / rel), finding.line, finding.col)

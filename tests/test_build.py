@@ -122,7 +122,7 @@ def test_site_shows_every_figure_of_both_texts(built: Path) -> None:
     page = text_of((built / SHEET_HTML).read_text(encoding="utf-8"))
     for source in loaded.content.sources.values():
         assert source.text is not None
-        furniture = findings.quotes.furniture.get(source.id, [])
+        furniture = findings.quotes.resolve().furniture.get(source.id, [])
         for number in find_numbers(source.text):
             if any(s.start <= number.start < s.end for s in furniture):
                 continue

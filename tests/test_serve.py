@@ -87,3 +87,40 @@ def test_serve_reloads_after_an_edit(server: str, project: Path) -> None:
         "statement: 67,000 social media accounts were closed for good.",
     )
     wait_for(lambda: "were closed for good" in fetch(server + SHEET))
+
+
+def article(page: str) -> str:
+    start = page.index('<article class="md-content__inner md-typeset">')
+    return page[start : page.index("</article>\n", start)]
+
+
+def test_preview_after_an_edit_equals_a_clean_build(
+    server: str, project: Path, tmp_path: Path
+) -> None:
+    """The preview rebuilds only what changed, yet shows what a full build shows."""
+    import json
+    import shutil
+
+    facts = project / SHEET_DIR / "facts/4-impersonation.yaml"
+    edit(
+        facts,
+        "statement: >-\n      Nearly 187,000 accounts were sanctioned",
+        "statement: >-\n      Close to 187,000 accounts were sanctioned",
+    )
+    wait_for(lambda: "Close to 187,000" in fetch(server + SHEET))
+    clean = tmp_path / "clean"
+    shutil.copytree(project, clean, ignore=shutil.ignore_patterns("site"))
+    from .conftest import run_factsheet
+
+    assert run_factsheet("build", cwd=clean).code == 0
+    for page in (
+        SHEET,
+        "sheets/china-self-media-2023/differences/",
+        "sources/reuters-2023-self-media/",
+        "sources/",
+    ):
+        built = (clean / "site" / page / "index.html").read_text("utf-8")
+        assert article(fetch(server + page)) == article(built), page
+    served = json.loads(fetch(server + "search/search_index.json"))
+    expected = json.loads((clean / "site/search/search_index.json").read_text("utf-8"))
+    assert served["docs"] == expected["docs"]
