@@ -66,7 +66,9 @@ def build_site(
 ) -> BuildResult:
     """Generate and build; on any problem return it and leave ``site_dir`` as it was."""
     target = (site_dir or project.site_dir).resolve()
-    generated = generate(project.content_dir, project.templates_dir)
+    generated = generate(
+        project.content_dir, project.templates_dir, directory_urls=project.directory_urls
+    )
     if not generated.ok:
         return BuildResult(generated.problems)
     assert generated.site is not None

@@ -43,7 +43,7 @@ class Memo:
     templates: Templates | None = None
     templates_signature: tuple[tuple[str, bytes], ...] = ()
 
-    def templates_for(self, directory: Path) -> Templates:
+    def templates_for(self, directory: Path, directory_urls: bool) -> Templates:
         """The Jinja environment, made again (with a fresh page memo) when a template changed."""
         signature = tuple(
             sorted(
@@ -52,8 +52,12 @@ class Memo:
                 if p.is_file()
             )
         )
-        if self.templates is None or signature != self.templates_signature:
-            self.templates = Templates(directory)
+        if (
+            self.templates is None
+            or signature != self.templates_signature
+            or self.templates.directory_urls != directory_urls
+        ):
+            self.templates = Templates(directory, directory_urls=directory_urls)
             self.templates_signature = signature
             self.pages = PageMemo()
         return self.templates
@@ -67,6 +71,7 @@ class Generated:
     """Content files read, for watching."""
     loaded: LoadResult | None = None
     findings: Findings | None = None
+    directory_urls: bool = True
 
     @property
     def ok(self) -> bool:
@@ -110,16 +115,25 @@ def generate(
     content_dir: str | os.PathLike[str],
     templates_dir: str | os.PathLike[str],
     memo: Memo | None = None,
+    *,
+    directory_urls: bool = True,
 ) -> Generated:
-    """Run the whole pipeline; ``memo`` (kept by the caller) makes reruns incremental."""
+    """Run the whole pipeline; ``memo`` (kept by the caller) makes reruns incremental.
+
+    ``directory_urls`` says how the engine publishes pages (``x/y/`` or ``x/y.html``),
+    for the links inside raw HTML blocks.
+    """
     with gc_paused():
-        return _generate(content_dir, templates_dir, memo)
+        result = _generate(content_dir, templates_dir, memo, directory_urls)
+    result.directory_urls = directory_urls
+    return result
 
 
 def _generate(
     content_dir: str | os.PathLike[str],
     templates_dir: str | os.PathLike[str],
     memo: Memo | None,
+    directory_urls: bool,
 ) -> Generated:
     loaded, findings = _check(content_dir, memo)
     problems = sorted([*loaded.problems, *findings.problems])
@@ -128,9 +142,9 @@ def _generate(
         return result
     try:
         if memo is not None:
-            templates = memo.templates_for(Path(templates_dir))
+            templates = memo.templates_for(Path(templates_dir), directory_urls)
         else:
-            templates = Templates(templates_dir)
+            templates = Templates(templates_dir, directory_urls=directory_urls)
         view = build_views(
             loaded.content,
             findings.quotes,

@@ -160,7 +160,14 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         if self.serving and self.memo is None:
             self.memo = Memo()
-        generated = self.prepared or generate(self.content_dir, self.templates_dir, self.memo)
+        generated = self.prepared
+        if generated is None or generated.directory_urls != config.use_directory_urls:
+            generated = generate(
+                self.content_dir,
+                self.templates_dir,
+                self.memo,
+                directory_urls=config.use_directory_urls,
+            )
         self.prepared = None
         self.last = generated
         if generated.problems or generated.site is None:

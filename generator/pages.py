@@ -62,6 +62,41 @@ def heading_attrs(anchor: str, *classes: str) -> Markup:
     return Markup("{: " + " ".join(escaping.attr(p) for p in parts) + " }")
 
 
+def page_url(path: str, directory_urls: bool) -> str:
+    """Where a page (``x/y.md``) or file is published, relative to the site root.
+
+    ``directory_urls`` is the usual static-site layout (``x/y/``, ``x/`` for
+    ``x/index.md``); without it pages are ``x/y.html``. Other files keep their path.
+    """
+    if not path.endswith(".md"):
+        return path
+    stem = path[:-3]
+    if not directory_urls:
+        return stem + ".html"
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
+
+
+@functools.lru_cache(maxsize=65536)
+def final_link(
+    from_page: str, target: str, anchor: str | None = None, directory_urls: bool = True
+) -> str:
+    """A link between published URLs, for raw HTML (which no Markdown engine rewrites)."""
+    here = page_url(from_page, directory_urls)
+    base = here.rstrip("/") if here.endswith("/") or not here else posixpath.dirname(here)
+    there = page_url(target, directory_urls)
+    if target == from_page:
+        path = ""
+    else:
+        path = posixpath.relpath(there or ".", base or ".")
+        if there.endswith("/") or not there:
+            path = "./" if path == "." else path + "/"
+    return f"{path}#{anchor}" if anchor else (path or "./")
+
+
 @functools.lru_cache(maxsize=65536)
 def relative(from_page: str, target: str, anchor: str | None = None) -> str:
     """A link from one page to another page or file, relative, as Markdown engines expect."""
@@ -75,8 +110,9 @@ def relative(from_page: str, target: str, anchor: str | None = None) -> str:
 class Templates:
     """The Jinja2 environment: editor text is escaped by default, never evaluated."""
 
-    def __init__(self, directory: str | os.PathLike[str]) -> None:
+    def __init__(self, directory: str | os.PathLike[str], *, directory_urls: bool = True) -> None:
         self.directory = Path(directory)
+        self.directory_urls = directory_urls
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(self.directory)),
             autoescape=False,
@@ -114,10 +150,15 @@ class Templates:
 
     def render(self, name: str, page: str, **context: Any) -> str:
         def link(target: str, anchor: str | None = None) -> Markup:
+            """A Markdown link target: the source page, which the engine resolves."""
             return Markup(escaping.url(relative(page, target, anchor)))
 
+        def href(target: str, anchor: str | None = None) -> Markup:
+            """A raw HTML ``href``: the published URL, relative to this page."""
+            return escaping.url(final_link(page, target, anchor, self.directory_urls))
+
         template = self.env.get_template(name)
-        return template.render(page=page, link=link, **context)
+        return template.render(page=page, link=link, href=href, **context)
 
 
 @dataclass

@@ -22,6 +22,8 @@ class Project:
     content_dir: Path
     templates_dir: Path
     site_dir: Path
+    directory_urls: bool = True
+    """MkDocs' use_directory_urls: pages are published as x/y/ (else x/y.html)."""
 
     @property
     def root(self) -> Path:
@@ -54,6 +56,7 @@ def find_project(
         content_dir=_pick(content_dir, root / options.get("content_dir", "content")),
         templates_dir=_pick(templates_dir, root / options.get("templates_dir", "templates")),
         site_dir=_pick(site_dir, root / str(data.get("site_dir", "site"))),
+        directory_urls=data.get("use_directory_urls", True) is not False,
     )
 
 

@@ -282,3 +282,32 @@ def test_published_json_schemas_match_the_format() -> None:
         assert shipped == dump_json(schema, pretty=True), (
             "run: factsheet schema --write generator/schemas"
         )
+
+
+def test_every_internal_link_and_anchor_resolves(built: Path) -> None:
+    """Raw HTML links are not checked by MkDocs: every href on the site must land somewhere."""
+    from urllib.parse import unquote, urljoin, urlsplit
+
+    ids: dict[Path, set[str]] = {}
+
+    def anchors(page: Path) -> set[str]:
+        if page not in ids:
+            text = page.read_text(encoding="utf-8")
+            ids[page] = set(re.findall(r'\bid="([^"]+)"', text))
+        return ids[page]
+
+    checked = 0
+    for page in sorted(built.rglob("*.html")):
+        base = "http://site/" + page.relative_to(built).as_posix()
+        for href in re.findall(r'<a\b[^>]*\bhref="([^"]+)"', page.read_text("utf-8")):
+            url = urlsplit(urljoin(base, html.unescape(href)))
+            if url.netloc != "site":
+                continue
+            target = built / unquote(url.path.lstrip("/"))
+            if url.path.endswith("/") or target.is_dir():
+                target = target / "index.html"
+            assert target.is_file(), f"{page}: {href}"
+            if url.fragment and target.suffix == ".html":
+                assert url.fragment in anchors(target), f"{page}: {href}"
+            checked += 1
+    assert checked > 200
