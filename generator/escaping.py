@@ -38,6 +38,7 @@ from markupsafe import Markup
 # headings #, strike/sub/sup/mark ~ ^ =, math and mentions $ @.
 _SPECIAL = '&<>"`*_[]{}!|\\~^=#$@'
 _TABLE = {ord(c): f"&#{ord(c)};" for c in _SPECIAL}
+_NEEDS_ESCAPE = re.compile("[" + re.escape(_SPECIAL) + "]")
 _TABLE[ord("&")] = "&amp;"
 _TABLE[ord("<")] = "&lt;"
 _TABLE[ord(">")] = "&gt;"
@@ -46,6 +47,7 @@ _WS = re.compile(r"\s+")
 _PARAS = re.compile(r"\n[ \t]*\n\s*")
 # What makes a block of its own at the start of a line: lists (- + * 1. 1)),
 # thematic breaks (> and = are always escaped).
+_LEADS = frozenset("-+0123456789")
 _LEADING = re.compile(r"^(?:[-+]|[0-9]+[.)](?=\s|$))")
 
 
@@ -53,8 +55,10 @@ def md(value: Any) -> Markup:
     """Editor text for inline Markdown or HTML content: shown exactly as written."""
     if isinstance(value, Markup):
         return value
-    text = _WS.sub(" ", str(value)).strip().translate(_TABLE)
-    lead = _LEADING.match(text)
+    text = " ".join(str(value).split())
+    if _NEEDS_ESCAPE.search(text):
+        text = text.translate(_TABLE)
+    lead = _LEADING.match(text) if text[:1] in _LEADS else None
     if lead:
         end = lead.end() - 1
         text = text[:end] + f"&#{ord(text[end])};" + text[end + 1 :]

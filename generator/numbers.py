@@ -1009,7 +1009,7 @@ def _scan_vague(text: str, low: str) -> list[VagueAmount]:
     return found
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=65536)  # every quote is read by the checks, the views and the downloads
 def _scan(text: str) -> _Scan:
     low = _lower(text)
     dates, date_spans = _scan_dates(text)

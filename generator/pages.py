@@ -81,29 +81,36 @@ def page_url(path: str, directory_urls: bool) -> str:
 
 
 @functools.lru_cache(maxsize=65536)
-def final_link(
-    from_page: str, target: str, anchor: str | None = None, directory_urls: bool = True
-) -> str:
-    """A link between published URLs, for raw HTML (which no Markdown engine rewrites)."""
+def _final_path(from_page: str, target: str, directory_urls: bool) -> str:
     here = page_url(from_page, directory_urls)
     base = here.rstrip("/") if here.endswith("/") or not here else posixpath.dirname(here)
     there = page_url(target, directory_urls)
     if target == from_page:
-        path = ""
-    else:
-        path = posixpath.relpath(there or ".", base or ".")
-        if there.endswith("/") or not there:
-            path = "./" if path == "." else path + "/"
+        return ""
+    path = posixpath.relpath(there or ".", base or ".")
+    if there.endswith("/") or not there:
+        path = "./" if path == "." else path + "/"
+    return path
+
+
+def final_link(
+    from_page: str, target: str, anchor: str | None = None, directory_urls: bool = True
+) -> str:
+    """A link between published URLs, for raw HTML (which no Markdown engine rewrites)."""
+    path = _final_path(from_page, target, directory_urls)
     return f"{path}#{anchor}" if anchor else (path or "./")
 
 
 @functools.lru_cache(maxsize=65536)
+def _relative_path(from_page: str, target: str) -> str:
+    if target == from_page:
+        return ""
+    return posixpath.relpath(target, posixpath.dirname(from_page) or ".")
+
+
 def relative(from_page: str, target: str, anchor: str | None = None) -> str:
     """A link from one page to another page or file, relative, as Markdown engines expect."""
-    if target == from_page:
-        path = ""
-    else:
-        path = posixpath.relpath(target, posixpath.dirname(from_page) or ".")
+    path = _relative_path(from_page, target)
     return f"{path}#{anchor}" if anchor else (path or "#")
 
 
@@ -121,7 +128,7 @@ class Templates:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
-            auto_reload=True,
+            auto_reload=False,  # the preview makes a new environment when a template changes
         )
         self.env.filters.update(escaping.FILTERS)
         self.env.globals.update(

@@ -37,6 +37,7 @@ _TABLE = {
 # Runs of whitespace and/or invisible characters: the places where length changes.
 _FOLD = re.compile(r"[\s\u00ad\u200b\u200c\u200d\u2060\ufeff]+")
 _WORD_CHAR = re.compile(r"\w")
+_WORD = re.compile(r"\S+")
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _INVISIBLE_RUN = re.compile(
     r"[\s\u00ad\u200b\u200c\u200d\u2060\ufeff]*"
@@ -99,7 +100,24 @@ class ArchivedText:
         else:  # rare: decomposed characters; map each NFC character back to its source
             base, self._base_map = _nfc_with_map(self.text)
         translated = base.translate(_TABLE)
-        norm_starts: list[int] = []
+        if not _INVISIBLE.search(translated):
+            # The usual case: norm is the words of the text joined by single spaces (with
+            # one leading space if the text starts with whitespace). A position inside the
+            # space after a word maps to the end of that word, where the whitespace begins.
+            starts = [m.start() for m in _WORD.finditer(translated)]
+            lead = 1 if translated[:1].isspace() else 0
+            norm_starts = [0] if lead else []
+            base_starts = [0] if lead else []
+            npos = lead
+            ends = [m.end() for m in _WORD.finditer(translated)]
+            for start, end in zip(starts, ends, strict=True):
+                norm_starts.append(npos)
+                base_starts.append(start)
+                npos += end - start + 1
+            self._base_starts = base_starts
+            self._norm_starts = norm_starts
+            return norm_starts
+        norm_starts = []
         base_starts = self._base_starts
         pos = 0
         npos = 0

@@ -208,7 +208,7 @@ def test_unescaped_text_stops_the_build_at_the_fact(project: Path, cli: Callable
     assert cli("build", cwd=project).code == 0
     published = (project / "site" / "sheets/china-self-media-2023/index.html").read_bytes()
     # a template that prints a note with |safe (trusting it), and a note that is markup
-    edit(project / "templates/partials/fact.md.j2", "{{ f.fact.note }}", "{{ f.fact.note|safe }}")
+    edit(project / "templates/partials/fact.md.j2", "{{ fact.note }}", "{{ fact.note|safe }}")
     facts = project / SHEET_DIR / "facts/3-accounts.yaml"
     edit(
         facts,
