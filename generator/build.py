@@ -34,6 +34,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, MkDocsException
 
 from .generate import Generated, generate
+from .parallel import default_jobs
 from .problems import Loc, Problem, display_path
 from .project import Project
 from .sanitize import check_site
@@ -67,7 +68,10 @@ def build_site(
     """Generate and build; on any problem return it and leave ``site_dir`` as it was."""
     target = (site_dir or project.site_dir).resolve()
     generated = generate(
-        project.content_dir, project.templates_dir, directory_urls=project.directory_urls
+        project.content_dir,
+        project.templates_dir,
+        directory_urls=project.directory_urls,
+        jobs=project.jobs or default_jobs(),
     )
     if not generated.ok:
         return BuildResult(generated.problems)
@@ -78,7 +82,7 @@ def build_site(
         try:
             run_mkdocs(project, generated, tmp, strict=strict)
             content = generated.loaded.content if generated.loaded is not None else None
-            unsafe = check_site(tmp, content, shown_dir=target)
+            unsafe = check_site(tmp, content, shown_dir=target, jobs=project.jobs or default_jobs())
             if unsafe:
                 raise BuildFailed(unsafe)
             _swap(tmp, target)

@@ -117,14 +117,15 @@ def generate(
     memo: Memo | None = None,
     *,
     directory_urls: bool = True,
+    jobs: int = 1,
 ) -> Generated:
     """Run the whole pipeline; ``memo`` (kept by the caller) makes reruns incremental.
 
     ``directory_urls`` says how the engine publishes pages (``x/y/`` or ``x/y.html``),
-    for the links inside raw HTML blocks.
+    for the links inside raw HTML blocks; ``jobs`` > 1 renders pages in forked processes.
     """
     with gc_paused():
-        result = _generate(content_dir, templates_dir, memo, directory_urls)
+        result = _generate(content_dir, templates_dir, memo, directory_urls, jobs)
     result.directory_urls = directory_urls
     return result
 
@@ -134,6 +135,7 @@ def _generate(
     templates_dir: str | os.PathLike[str],
     memo: Memo | None,
     directory_urls: bool,
+    jobs: int = 1,
 ) -> Generated:
     loaded, findings = _check(content_dir, memo)
     problems = sorted([*loaded.problems, *findings.problems])
@@ -151,7 +153,7 @@ def _generate(
             read_history(content_dir),
             memo.views if memo else None,
         )
-        result.site = render_site(view, templates, memo.pages if memo else None)
+        result.site = render_site(view, templates, memo.pages if memo else None, jobs=jobs)
     except jinja2.TemplateError as exc:
         result.problems.append(template_problem(exc, Path(templates_dir)))
     return result

@@ -21,7 +21,9 @@ MkDocs events used (see https://www.mkdocs.org/dev-guide/plugins/#events):
                 cores (:mod:`generator.parallel`); ``on_pre_page`` lets each page take
                 its worker's rendering when its Markdown is exactly the one rendered.
 ``on_page_markdown`` marks the fact pages so that Material's search skips parsing their
-                HTML: the generator describes their sections itself (:mod:`generator.search`).
+                HTML (the generator describes their sections itself, :mod:`generator.search`),
+                and sets the generator's raw HTML blocks aside (:mod:`generator.lift`);
+``on_page_content`` puts them back into the page's HTML, and their ids into its anchors.
 ``on_post_build`` adds those entries to Material's ``search/search_index.json``, then
                 runs the sanitiser check (:mod:`generator.sanitize`) on the built
                 pages. ``factsheet build`` runs it before the new site replaces the old
@@ -55,6 +57,7 @@ from mkdocs.structure.pages import Page
 from .errorpage import error_page
 from .escaping import attr
 from .generate import Generated, Memo, generate
+from .lift import Lifted, lift, restore
 from .pages import RenderedSite
 from .parallel import PageRenderer, default_jobs
 from .problems import Problem, format_problems
@@ -86,6 +89,8 @@ class FactsheetConfig(base.Config):
     """Directory of the Jinja2 templates, relative to mkdocs.yml."""
     jobs = c.Type(int, default=0)
     """Processes that render pages in a build (0: one per core, at most four; 1: serial)."""
+    lift = c.Type(bool, default=True)
+    """Set raw HTML blocks aside while Markdown converts a page (see generator.lift)."""
 
 
 class FactsheetPlugin(BasePlugin[FactsheetConfig]):
@@ -105,6 +110,7 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
         self.previous_dest: dict[str, str] = {}
         self.previous_nav: list[Any] | None = None
         self.changed: set[str] = set()
+        self.lifted: dict[str, Lifted] = {}
         self.gone: list[str] = []
         self.renderer: PageRenderer | None = None
         self.files: Files | None = None
@@ -217,9 +223,24 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
     def on_page_markdown(
         self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        if self.site is not None and page.file.src_uri in self.site.search_pages:
+        uri = page.file.src_uri
+        if self.site is not None and uri in self.site.search_pages:
             page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
+        if self.config.lift and self.site is not None and uri in self.site.pages:
+            lifted = lift(markdown)
+            if lifted.blocks:
+                self.lifted[uri] = lifted
+                return lifted.markdown
         return markdown
+
+    def on_page_content(
+        self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        lifted = self.lifted.pop(page.file.src_uri, None)
+        if lifted is None:
+            return html
+        page.present_anchor_ids = (page.present_anchor_ids or set()) | lifted.anchors
+        return restore(html, lifted)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.renderer is not None:

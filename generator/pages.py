@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import os
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from . import escaping, exports, wording
 from .charts import sheet_charts
 from .content_schema import json_schemas, reference
 from .jsonld import sheet_graph
+from .parallel import fork_map
 from .search import SearchEntry, indexed_pages, search_entries, search_parts
 from .timeline import sheet_timeline
 from .views import (
@@ -189,7 +191,10 @@ def _same(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
     return len(a) == len(b) and all(x is y or x == y for x, y in zip(a, b, strict=True))
 
 
-def render_site(view: SiteView, templates: Templates, memo: PageMemo | None = None) -> RenderedSite:
+def render_site(
+    view: SiteView, templates: Templates, memo: PageMemo | None = None, *, jobs: int = 1
+) -> RenderedSite:
+    """Render every page and download; ``jobs`` > 1 renders them in forked processes."""
     site = RenderedSite()
     common: dict[str, Any] = {
         "site": view,
@@ -204,18 +209,19 @@ def render_site(view: SiteView, templates: Templates, memo: PageMemo | None = No
         },
     }
     kept: dict[str, tuple[tuple[object, ...], str]] = {}
-    rendered = 0
+    pending: list[tuple[str, Callable[[], str]]] = []
 
     def page(path: str, key: tuple[object, ...], template: str, **context: Any) -> None:
-        nonlocal rendered
         hit = memo.pages.get(path) if memo is not None else None
         if hit is not None and _same(hit[0], key):
-            markdown = hit[1]
-        else:
-            markdown = templates.render(template, path, **context, **common)
-            rendered += 1
-        site.pages[path] = markdown
-        kept[path] = (key, markdown)
+            site.pages[path] = hit[1]
+            kept[path] = (key, hit[1])
+            return
+        site.pages[path] = ""  # keeps the order; filled in below
+        kept[path] = (key, "")
+        pending.append(
+            (path, functools.partial(templates.render, template, path, **context, **common))
+        )
 
     page(
         HOME,
@@ -243,10 +249,16 @@ def render_site(view: SiteView, templates: Templates, memo: PageMemo | None = No
         page(source_page(source.id), source_key(source), "source.md.j2", source=source)
     page(FORMAT_PAGE, (), "format.md.j2")
     site.nav.append(FORMAT_PAGE)
+    tasks: list[Callable[[], Any]] = [task for _, task in pending]
+    tasks.append(functools.partial(exports.files, view, memo))
+    *markdowns, downloads = fork_map(tasks, jobs if memo is None else 1)
+    for (path, _), markdown in zip(pending, markdowns, strict=True):
+        site.pages[path] = markdown
+        kept[path] = (kept[path][0], markdown)
     if memo is not None:
         memo.pages = kept
-        memo.rendered = rendered
-    site.files.update(exports.files(view, memo))
+        memo.rendered = len(pending)
+    site.files.update(downloads)
     site.search = _search(view, memo)
     site.search_pages = indexed_pages(view)
     for name, schema in json_schemas().items():

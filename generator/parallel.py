@@ -183,3 +183,49 @@ def _split(pages: list[File], jobs: int) -> list[list[File]]:
         loads[lightest] += size
     # each worker renders its pages in MkDocs' reading order
     return [[f for _, f in sorted(share, key=lambda t: t[0])] for share in shares if share]
+
+
+def fork_map(tasks: list[Callable[[], Any]], jobs: int) -> list[Any]:
+    """Run ``tasks`` in up to ``jobs`` processes (forked, so they see the caller's objects).
+
+    The main process runs one share itself; the results come back in order. Tasks
+    must return picklable values. Serial when ``jobs`` < 2 or fork is unavailable.
+    """
+    if jobs < 2 or not hasattr(os, "fork") or len(tasks) < 2:
+        return [task() for task in tasks]
+    shares = [list(range(i, len(tasks), jobs)) for i in range(jobs)]
+    children: list[tuple[int, Path, list[int]]] = []
+    for share in shares[1:]:
+        fd, name = tempfile.mkstemp(prefix="factsheet-task-", suffix=".pickle")
+        os.close(fd)
+        out = Path(name)
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the worker
+            code = 0
+            try:
+                done = [tasks[i]() for i in share]
+                out.write_bytes(pickle.dumps(done, protocol=pickle.HIGHEST_PROTOCOL))
+            except BaseException:
+                code = 1
+            finally:
+                os._exit(code)
+        children.append((pid, out, share))
+    results: list[Any] = [None] * len(tasks)
+    for i in shares[0]:
+        results[i] = tasks[i]()
+    failed = False
+    for pid, out, share in children:
+        _, status = os.waitpid(pid, 0)
+        try:
+            if status == 0:
+                for i, value in zip(share, pickle.loads(out.read_bytes()), strict=True):
+                    results[i] = value
+            else:
+                failed = True
+        finally:
+            out.unlink(missing_ok=True)
+        if failed:  # a worker failed: do its share here, so errors surface normally
+            for i in share:
+                results[i] = tasks[i]()
+            failed = False
+    return results

@@ -24,6 +24,8 @@ class Project:
     site_dir: Path
     directory_urls: bool = True
     """MkDocs' use_directory_urls: pages are published as x/y/ (else x/y.html)."""
+    jobs: int = 0
+    """The plugin's ``jobs`` option: processes for a build (0: one per core)."""
 
     @property
     def root(self) -> Path:
@@ -57,6 +59,7 @@ def find_project(
         templates_dir=_pick(templates_dir, root / options.get("templates_dir", "templates")),
         site_dir=_pick(site_dir, root / str(data.get("site_dir", "site"))),
         directory_urls=data.get("use_directory_urls", True) is not False,
+        jobs=int(options.get("jobs", 0) or 0) if str(options.get("jobs", 0)).isdigit() else 0,
     )
 
 

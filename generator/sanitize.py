@@ -35,8 +35,10 @@ way, which is the point: the sanitiser then disagrees with what was meant.
 
 from __future__ import annotations
 
+import concurrent.futures
 import html
 import json
+import multiprocessing
 import os
 import posixpath
 import re
@@ -460,14 +462,21 @@ def html_pages(site_dir: Path) -> list[Path]:
     return sorted(p for p in site_dir.rglob("*.html") if p.is_file())
 
 
+def _check_file(path: Path) -> list[Finding]:
+    return check_page(path.read_text(encoding="utf-8", errors="replace"))
+
+
 def check_site(
     site_dir: str | os.PathLike[str],
     content: Content | None = None,
     *,
     shown_dir: str | os.PathLike[str] | None = None,
     only: set[str] | None = None,
+    jobs: int = 1,
 ) -> list[Problem]:
     """Check every built page under ``site_dir``; located problems for whatever had to change.
+
+    ``jobs`` > 1 checks pages in that many forked processes (builds only).
 
     ``only`` limits the check to these pages (paths relative to ``site_dir``): the
     preview checks just the pages it rebuilt.
@@ -481,12 +490,16 @@ def check_site(
     locate = _Locator(content)
     problems: list[Problem] = []
     pages = html_pages(root) if only is None else [root / rel for rel in sorted(only)]
-    for path in pages:
+    pages = [p for p in pages if p.is_file()]
+    if jobs > 1 and len(pages) > 4 * jobs and hasattr(os, "fork"):
+        context = multiprocessing.get_context("fork")
+        with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context) as pool:
+            results = list(pool.map(_check_file, pages, chunksize=max(1, len(pages) // (8 * jobs))))
+    else:
+        results = [_check_file(p) for p in pages]
+    for path, findings in zip(pages, results, strict=True):
         rel = path.relative_to(root).as_posix()
-        if not path.is_file():
-            continue
-        page = path.read_text(encoding="utf-8", errors="replace")
-        for finding in check_page(page):
+        for finding in findings:
             fallback = Loc(display_path(shown_root / rel), finding.line, finding.col)
             loc, what = locate(rel, finding.owners, fallback, finding.key)
             where = f"{what}, " if what else ""
