@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -72,7 +73,11 @@ def dump_json(data: Any, *, pretty: bool = False) -> bytes:
     """UTF-8 JSON; downloads are compact (the C encoder), schemas are indented for people."""
     if pretty:
         return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    return (_dumps(data) + "\n").encode("utf-8")
+
+
+def _dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def _num(value: Decimal | None) -> int | float | None:
@@ -222,34 +227,95 @@ Records = dict[str, dict[str, Any]]
 """Fact id -> its facts.json record, computed once for every download that needs it."""
 
 
-def fact_records(site: SiteView, memo: PageMemo | None = None) -> Records:
-    """Every fact's record; with a memo, kept for fact views that did not change."""
-    records: Records = {}
-    kept: dict[int, tuple[object, dict[str, Any]]] = {}
+@dataclass(frozen=True)
+class Encoded:
+    """A fact's facts.json record, and that record as JSON text and as a CSV row.
+
+    Each fact is encoded once and its text reused in every download that lists it
+    (its sheet's and the site's), and, with a memo, in later runs while it is unchanged.
+    """
+
+    record: dict[str, Any]
+    json: str
+    csv: str
+
+
+def fact_records(site: SiteView, memo: PageMemo | None = None) -> dict[str, Encoded]:
+    """Every fact's record, encoded; with a memo, kept for fact views that did not change."""
+    records: dict[str, Encoded] = {}
+    kept: dict[int, tuple[object, Encoded]] = {}
     for sheet in site.sheets:
         for fact in sheet.facts:
             hit = memo.records.get(id(fact)) if memo is not None else None
-            record = hit[1] if hit is not None and hit[0] is fact else fact_record(fact)
-            records[fact.id] = record
-            kept[id(fact)] = (fact, record)
+            if hit is not None and hit[0] is fact:
+                encoded = hit[1]
+            else:
+                record = fact_record(fact)
+                encoded = Encoded(record, _dumps(record), csv_row(record))
+            records[fact.id] = encoded
+            kept[id(fact)] = (fact, encoded)
     if memo is not None:
         memo.records = kept
     return records
 
 
 def facts_document(site: SiteView, sheets: list[SheetView], records: Records) -> dict[str, Any]:
+    """The facts.json document of these sheets (what :func:`facts_json` writes)."""
+    head, facts = _document_head(site, sheets)
+    return {**head, "facts": [records[f.id] for f in facts]}
+
+
+def _document_head(
+    site: SiteView, sheets: list[SheetView]
+) -> tuple[dict[str, Any], list[FactView]]:
     facts = [f for sheet in sheets for f in sheet.facts]
     cited = {c.source.id for f in facts for c in f.citations}
     sources = [s for s in site.content.sources.values() if s.id in cited]
-    return {
+    head = {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
         "sheets": [sheet_record(s) for s in sheets],
         "sources": [
             source_record(s, sorted(site.origins.roots.get(s.id, frozenset()))) for s in sources
         ],
-        "facts": [records[f.id] for f in facts],
     }
+    return head, facts
+
+
+def facts_json(site: SiteView, sheets: list[SheetView], encoded: dict[str, Encoded]) -> bytes:
+    """facts.json of these sheets: ``dump_json(facts_document(...))``, from encoded facts."""
+    head, facts = _document_head(site, sheets)
+    members = [f"{_dumps(key)}:{_dumps(value)}" for key, value in head.items()]
+    members.append('"facts":[' + ",".join(encoded[f.id].json for f in facts) + "]")
+    return ("{" + ",".join(members) + "}\n").encode("utf-8")
+
+
+def csv_row(rec: dict[str, Any]) -> str:
+    """One fact's facts.csv row (with its line ending) from its facts.json record."""
+    value = rec["value"] or {}
+    period = rec["period"] or {}
+    row = {
+        **rec,
+        "figure": value.get("text"),
+        "qualifier": value.get("qualifier"),
+        "amount": value.get("amount"),
+        "upper": value.get("upper"),
+        "min": value.get("min"),
+        "max": value.get("max"),
+        "unit": value.get("unit"),
+        "period_start": period.get("start"),
+        "period_end": period.get("end"),
+        "names": "; ".join(rec["names"] or []),
+        "independent_origins": rec["corroboration"]["independent_origins"],
+        "corroboration": rec["corroboration"]["words"],
+        "disputed": "yes" if rec["disputed"] else "no",
+        "differences": "; ".join(rec["differences"]),
+        "sources": "; ".join(rec["corroboration"]["sources"]),
+        "quotes": "\n".join(
+            f"[{c['number']}] {c['source']}: {c['quote']}" for c in rec["citations"]
+        ),
+    }
+    return _csv_line([_csv_cell(row.get(col)) for col in CSV_COLUMNS])
 
 
 def _csv_cell(value: Any) -> str:
@@ -260,37 +326,18 @@ def _csv_cell(value: Any) -> str:
     return text
 
 
-def facts_csv(facts: list[FactView], records: Records) -> bytes:
+def _csv_line(cells: list[str]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for fact in facts:
-        rec = records[fact.id]
-        value = rec["value"] or {}
-        period = rec["period"] or {}
-        row = {
-            **rec,
-            "figure": value.get("text"),
-            "qualifier": value.get("qualifier"),
-            "amount": value.get("amount"),
-            "upper": value.get("upper"),
-            "min": value.get("min"),
-            "max": value.get("max"),
-            "unit": value.get("unit"),
-            "period_start": period.get("start"),
-            "period_end": period.get("end"),
-            "names": "; ".join(rec["names"] or []),
-            "independent_origins": rec["corroboration"]["independent_origins"],
-            "corroboration": rec["corroboration"]["words"],
-            "disputed": "yes" if rec["disputed"] else "no",
-            "differences": "; ".join(rec["differences"]),
-            "sources": "; ".join(rec["corroboration"]["sources"]),
-            "quotes": "\n".join(
-                f"[{c['number']}] {c['source']}: {c['quote']}" for c in rec["citations"]
-            ),
-        }
-        writer.writerow([_csv_cell(row.get(col)) for col in CSV_COLUMNS])
-    return out.getvalue().encode("utf-8")
+    csv.writer(out, lineterminator="\r\n").writerow(cells)
+    return out.getvalue()
+
+
+CSV_HEADER = _csv_line(list(CSV_COLUMNS))
+
+
+def facts_csv(facts: list[FactView], records: Records) -> bytes:
+    """facts.csv of these facts (a header row, then a row per fact)."""
+    return (CSV_HEADER + "".join(csv_row(records[f.id]) for f in facts)).encode("utf-8")
 
 
 def csl_item(source: Source) -> dict[str, Any]:
@@ -326,10 +373,9 @@ def csl_item(source: Source) -> dict[str, Any]:
 def files(site: SiteView, memo: PageMemo | None = None) -> dict[str, bytes]:
     """Every download of the site, by path (a sheet's own kept while it is unchanged)."""
     out: dict[str, bytes] = {}
-    records = fact_records(site, memo)
-    all_facts = [f for s in site.sheets for f in s.facts]
-    out["facts.json"] = dump_json(facts_document(site, site.sheets, records))
-    out["facts.csv"] = facts_csv(all_facts, records)
+    encoded = fact_records(site, memo)
+    out["facts.json"] = facts_json(site, site.sheets, encoded)
+    out["facts.csv"] = _csv(site.sheets, encoded)
     out["sources.csl.json"] = dump_json([csl_item(s) for s in site.content.sources.values()])
     kept: dict[str, tuple[tuple[object, ...], dict[str, bytes]]] = {}
     for sheet in site.sheets:
@@ -344,8 +390,8 @@ def files(site: SiteView, memo: PageMemo | None = None) -> dict[str, bytes]:
         else:
             base = f"sheets/{sheet.id}/"
             made = {
-                base + "facts.json": dump_json(facts_document(site, [sheet], records)),
-                base + "facts.csv": facts_csv(sheet.facts, records),
+                base + "facts.json": facts_json(site, [sheet], encoded),
+                base + "facts.csv": _csv([sheet], encoded),
                 base + "sources.csl.json": dump_json([csl_item(s) for s in sheet.sources]),
             }
         kept[sheet.id] = (key, made)
@@ -356,6 +402,11 @@ def files(site: SiteView, memo: PageMemo | None = None) -> dict[str, bytes]:
         if source.text_bytes is not None:
             out[f"sources/{source.id}.txt"] = source.text_bytes
     return out
+
+
+def _csv(sheets: list[SheetView], encoded: dict[str, Encoded]) -> bytes:
+    rows = [encoded[f.id].csv for sheet in sheets for f in sheet.facts]
+    return (CSV_HEADER + "".join(rows)).encode("utf-8")
 
 
 def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
