@@ -69,6 +69,7 @@ from .pages import RenderedSite
 from .parallel import PageRenderer, default_jobs
 from .problems import Problem, format_problems
 from .sanitize import check_site
+from .search import SearchEntry
 
 log = logging.getLogger("mkdocs.plugins.factsheet")
 
@@ -177,6 +178,7 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
         """Pages of the last good build: while serving, errors are shown at each of them."""
         self.collector = IdleCollector()
         self.bytecode = MemoryBytecodeCache()
+        self.search_texts: SearchTexts = {}
 
     def use(self, generated: Generated) -> None:
         """Hand over a generator result already computed (by ``factsheet build``)."""
@@ -325,7 +327,8 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
             self.renderer.close()
             self.renderer = None
         if self.site is not None and self.site.search:
-            add_search_entries(Path(config.site_dir), self.site, self.files)
+            kept = self.search_texts if self.serving else None
+            add_search_entries(Path(config.site_dir), self.site, self.files, kept)
         site_dir = Path(config.site_dir)
         for dest in self.gone:  # pages that no longer exist leave the preview too
             (site_dir / dest).unlink(missing_ok=True)
@@ -380,24 +383,42 @@ def _segment(text: str) -> str:
     return _HAN.sub(cut, text).strip("\u200b")
 
 
-def add_search_entries(site_dir: Path, site: RenderedSite, files: Files | None) -> None:
+SearchTexts = dict[int, tuple[SearchEntry, str, str]]
+"""id(entry) -> (entry, its title and its text as the index holds them): kept while serving."""
+
+
+def add_search_entries(
+    site_dir: Path, site: RenderedSite, files: Files | None, kept: SearchTexts | None = None
+) -> None:
     """Append the generator's entries to the index Material's search plugin wrote."""
     index_path = site_dir / "search" / "search_index.json"
     if files is None or not index_path.is_file():
         return  # the search plugin is not enabled
     data = json.loads(index_path.read_text(encoding="utf-8"))
     urls = {f.src_uri: f.url for f in files.documentation_pages()}
+    texts: SearchTexts = {}
     for entry in site.search:
         url = urls.get(entry.page)
         if url is None:
             continue
+        hit = kept.get(id(entry)) if kept is not None else None
+        if hit is None or hit[0] is not entry:
+            hit = (
+                entry,
+                _segment(html.escape(entry.title, quote=False)),
+                _segment(html.escape(entry.text, quote=False)),
+            )
+        texts[id(entry)] = hit
         data["docs"].append(
             {
                 "location": f"{url}#{entry.anchor}" if entry.anchor else url,
-                "title": _segment(html.escape(entry.title, quote=False)),
-                "text": _segment(html.escape(entry.text, quote=False)),
+                "title": hit[1],
+                "text": hit[2],
             }
         )
+    if kept is not None:
+        kept.clear()
+        kept.update(texts)
     index_path.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
 
 

@@ -92,6 +92,8 @@ class ArchivedText:
         self._base_starts: list[int] = []
         self._base_map: list[int] | None = None
         self._line_starts: list[int] | None = None
+        self._spans: dict[tuple[int, int], Span] = {}
+        """Spans already mapped (the preview keeps this text while its source is unchanged)."""
 
     def _build_map(self) -> list[int]:
         """Map pieces of ``norm`` back to the original text (built when first needed)."""
@@ -163,9 +165,12 @@ class ArchivedText:
         return bisect.bisect_right(self._line_starts, original_pos)
 
     def span(self, norm_start: int, norm_end: int) -> Span:
-        start = self.to_original(norm_start)
-        end = self.to_original(norm_end, end=True)
-        return Span(start, end, self.line_of(start))
+        found = self._spans.get((norm_start, norm_end))
+        if found is None:
+            start = self.to_original(norm_start)
+            end = self.to_original(norm_end, end=True)
+            found = self._spans[(norm_start, norm_end)] = Span(start, end, self.line_of(start))
+        return found
 
     # -- search --------------------------------------------------------------------
 
