@@ -13,6 +13,7 @@ underneath (for instance the closest passage of a source and a word diff).
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 
@@ -65,9 +66,13 @@ def format_problems(problems: list[Problem]) -> str:
 
 def display_path(path: str | os.PathLike[str]) -> str:
     """The path as editors see it: relative to the working directory when inside it."""
-    text = os.fspath(path)
+    return _display_path(os.fspath(path), os.getcwd())
+
+
+@functools.lru_cache(maxsize=65536)
+def _display_path(text: str, cwd: str) -> str:
     try:
-        rel = os.path.relpath(text)
+        rel = os.path.relpath(text, cwd)
     except ValueError:  # another drive on Windows
         return text
     return text if rel.startswith(".." + os.sep) or rel == ".." else rel
