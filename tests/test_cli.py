@@ -34,6 +34,16 @@ def test_every_command_is_in_the_readme(command: str) -> None:
     assert f"factsheet {command}" in readme, f"README does not document `factsheet {command}`"
 
 
+def test_every_plugin_option_is_in_the_readme() -> None:
+    from generator.mkdocs_plugin import FactsheetConfig
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    options = [name for name, _ in FactsheetConfig._schema]
+    assert options, "the plugin declares no options"
+    for name in options:
+        assert f"      {name}: " in readme, f"README does not document the plugin option {name}"
+
+
 @pytest.mark.parametrize(
     "args",
     [
