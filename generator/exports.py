@@ -240,7 +240,7 @@ class Encoded:
     csv: str
 
 
-def fact_records(site: SiteView, memo: PageMemo | None = None) -> dict[str, Encoded]:
+def encode_facts(site: SiteView, memo: PageMemo | None = None) -> dict[str, Encoded]:
     """Every fact's record, encoded; with a memo, kept for fact views that did not change."""
     records: dict[str, Encoded] = {}
     kept: dict[int, tuple[object, Encoded]] = {}
@@ -335,11 +335,6 @@ def _csv_line(cells: list[str]) -> str:
 CSV_HEADER = _csv_line(list(CSV_COLUMNS))
 
 
-def facts_csv(facts: list[FactView], records: Records) -> bytes:
-    """facts.csv of these facts (a header row, then a row per fact)."""
-    return (CSV_HEADER + "".join(csv_row(records[f.id]) for f in facts)).encode("utf-8")
-
-
 def csl_item(source: Source) -> dict[str, Any]:
     item: dict[str, Any] = {
         "id": source.id,
@@ -373,9 +368,9 @@ def csl_item(source: Source) -> dict[str, Any]:
 def files(site: SiteView, memo: PageMemo | None = None) -> dict[str, bytes]:
     """Every download of the site, by path (a sheet's own kept while it is unchanged)."""
     out: dict[str, bytes] = {}
-    encoded = fact_records(site, memo)
+    encoded = encode_facts(site, memo)
     out["facts.json"] = facts_json(site, site.sheets, encoded)
-    out["facts.csv"] = _csv(site.sheets, encoded)
+    out["facts.csv"] = facts_csv(site.sheets, encoded)
     out["sources.csl.json"] = dump_json([csl_item(s) for s in site.content.sources.values()])
     kept: dict[str, tuple[tuple[object, ...], dict[str, bytes]]] = {}
     for sheet in site.sheets:
@@ -391,7 +386,7 @@ def files(site: SiteView, memo: PageMemo | None = None) -> dict[str, bytes]:
             base = f"sheets/{sheet.id}/"
             made = {
                 base + "facts.json": facts_json(site, [sheet], encoded),
-                base + "facts.csv": _csv([sheet], encoded),
+                base + "facts.csv": facts_csv([sheet], encoded),
                 base + "sources.csl.json": dump_json([csl_item(s) for s in sheet.sources]),
             }
         kept[sheet.id] = (key, made)
@@ -404,7 +399,8 @@ def files(site: SiteView, memo: PageMemo | None = None) -> dict[str, bytes]:
     return out
 
 
-def _csv(sheets: list[SheetView], encoded: dict[str, Encoded]) -> bytes:
+def facts_csv(sheets: list[SheetView], encoded: dict[str, Encoded]) -> bytes:
+    """facts.csv of these sheets: a header row, then a row per fact."""
     rows = [encoded[f.id].csv for sheet in sheets for f in sheet.facts]
     return (CSV_HEADER + "".join(rows)).encode("utf-8")
 

@@ -7,14 +7,7 @@ import io
 import json
 from pathlib import Path
 
-from generator.exports import (
-    CSV_COLUMNS,
-    dump_json,
-    fact_records,
-    facts_csv,
-    facts_document,
-    files,
-)
+from generator.exports import CSV_COLUMNS, dump_json, encode_facts, facts_document, files
 from generator.generate import check
 from generator.history import read_history
 from generator.views import SiteView, build_views
@@ -28,22 +21,31 @@ def site_view(project: Path) -> SiteView:
 
 def test_assembled_downloads_equal_a_single_dump(project: Path) -> None:
     view = site_view(project)
-    records = {k: e.record for k, e in fact_records(view).items()}
+    records = {k: e.record for k, e in encode_facts(view).items()}
     out = files(view)
     assert out["facts.json"] == dump_json(facts_document(view, view.sheets, records))
-    all_facts = [f for s in view.sheets for f in s.facts]
-    assert out["facts.csv"] == facts_csv(all_facts, records)
+    site_rows = read_csv(out["facts.csv"])
+    sheet_rows = [CSV_COLUMNS]
     for sheet in view.sheets:
         base = f"sheets/{sheet.id}/"
         assert out[base + "facts.json"] == dump_json(facts_document(view, [sheet], records))
-        assert out[base + "facts.csv"] == facts_csv(sheet.facts, records)
+        rows = read_csv(out[base + "facts.csv"])
+        assert rows[0] == CSV_COLUMNS
+        sheet_rows.extend(rows[1:])
+    # the site's CSV is one header, then the sheets' rows in order
+    assert site_rows == sheet_rows
+    assert len(site_rows) == 1 + len(records)
+
+
+def read_csv(data: bytes) -> list[tuple[str, ...]]:
+    return [tuple(row) for row in csv.reader(io.StringIO(data.decode("utf-8"), newline=""))]
 
 
 def test_csv_rows_follow_the_records(project: Path) -> None:
     view = site_view(project)
     out = files(view)
-    rows = list(csv.reader(io.StringIO(out["facts.csv"].decode("utf-8"))))
-    assert tuple(rows[0]) == CSV_COLUMNS
+    rows = read_csv(out["facts.csv"])
+    assert rows[0] == CSV_COLUMNS
     document = json.loads(out["facts.json"])
     assert [r[0] for r in rows[1:]] == [f["id"] for f in document["facts"]]
     # a statement with a comma or a newline stays one cell
