@@ -8,8 +8,10 @@ bytes (no timestamps, stable ordering).
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -261,33 +263,78 @@ def encode_facts(site: SiteView, memo: PageMemo | None = None) -> dict[str, Enco
 
 def facts_document(site: SiteView, sheets: list[SheetView], records: Records) -> dict[str, Any]:
     """The facts.json document of these sheets (what :func:`facts_json` writes)."""
-    head, facts = _document_head(site, sheets)
-    return {**head, "facts": [records[f.id] for f in facts]}
-
-
-def _document_head(
-    site: SiteView, sheets: list[SheetView]
-) -> tuple[dict[str, Any], list[FactView]]:
-    facts = [f for sheet in sheets for f in sheet.facts]
-    cited = {c.source.id for f in facts for c in f.citations}
-    sources = [s for s in site.content.sources.values() if s.id in cited]
-    head = {
+    facts, sources = _contents(site, sheets)
+    return {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
         "sheets": [sheet_record(s) for s in sheets],
-        "sources": [
-            source_record(s, sorted(site.origins.roots.get(s.id, frozenset()))) for s in sources
-        ],
+        "sources": [source_record(s, _roots(site, s)) for s in sources],
+        "facts": [records[f.id] for f in facts],
     }
-    return head, facts
 
 
-def facts_json(site: SiteView, sheets: list[SheetView], encoded: dict[str, Encoded]) -> bytes:
-    """facts.json of these sheets: ``dump_json(facts_document(...))``, from encoded facts."""
-    head, facts = _document_head(site, sheets)
-    members = [f"{_dumps(key)}:{_dumps(value)}" for key, value in head.items()]
-    members.append('"facts":[' + ",".join(encoded[f.id].json for f in facts) + "]")
-    return ("{" + ",".join(members) + "}\n").encode("utf-8")
+def _contents(site: SiteView, sheets: list[SheetView]) -> tuple[list[FactView], list[Source]]:
+    facts = [f for sheet in sheets for f in sheet.facts]
+    cited = {c.source.id for f in facts for c in f.citations}
+    return facts, [s for s in site.content.sources.values() if s.id in cited]
+
+
+def _roots(site: SiteView, source: Source) -> list[str]:
+    return sorted(site.origins.roots.get(source.id, frozenset()))
+
+
+Fragments = dict[tuple[str, int], tuple[object, object, str]]
+"""(kind, id(object)) -> (the object, what else the text depends on, the object as JSON text)."""
+
+
+class JsonTexts:
+    """Sheets and sources as JSON text, made once per run and kept while they are unchanged."""
+
+    def __init__(self, kept: Fragments | None = None) -> None:
+        self.kept = kept if kept is not None else {}
+        self.made: Fragments = {}
+
+    def of(self, kind: str, obj: object, extra: object, make: Callable[[], Any]) -> str:
+        key = (kind, id(obj))
+        hit = self.made.get(key) or self.kept.get(key)
+        if hit is None or hit[0] is not obj or hit[1] != extra:
+            hit = (obj, extra, _dumps(make()))
+        self.made[key] = hit
+        return hit[2]
+
+    def array(self, texts: Iterable[str]) -> str:
+        return "[" + ",".join(texts) + "]"
+
+
+def facts_json(
+    site: SiteView,
+    sheets: list[SheetView],
+    encoded: dict[str, Encoded],
+    texts: JsonTexts | None = None,
+) -> bytes:
+    """facts.json of these sheets: ``dump_json(facts_document(...))``, from encoded parts."""
+    texts = texts or JsonTexts()
+    facts, sources = _contents(site, sheets)
+    members = {
+        "format": _dumps(FORMAT_NAME),
+        "version": _dumps(FORMAT_VERSION),
+        "sheets": texts.array(
+            texts.of("sheet", s.sheet, None, functools.partial(sheet_record, s)) for s in sheets
+        ),
+        "sources": texts.array(
+            texts.of("source", s, roots, functools.partial(source_record, s, roots))
+            for s in sources
+            for roots in [_roots(site, s)]
+        ),
+        "facts": texts.array(encoded[f.id].json for f in facts),
+    }
+    return ("{" + ",".join(f"{_dumps(k)}:{v}" for k, v in members.items()) + "}\n").encode("utf-8")
+
+
+def _csl_json(sources: Iterable[Source], texts: JsonTexts) -> bytes:
+    """sources.csl.json: ``dump_json([csl_item(s) ...])``, from each source's kept text."""
+    array = texts.array(texts.of("csl", s, None, functools.partial(csl_item, s)) for s in sources)
+    return (array + "\n").encode("utf-8")
 
 
 def csv_row(rec: dict[str, Any]) -> str:
@@ -369,9 +416,10 @@ def files(site: SiteView, memo: PageMemo | None = None) -> dict[str, bytes]:
     """Every download of the site, by path (a sheet's own kept while it is unchanged)."""
     out: dict[str, bytes] = {}
     encoded = encode_facts(site, memo)
-    out["facts.json"] = facts_json(site, site.sheets, encoded)
+    texts = JsonTexts(memo.json if memo is not None else None)
+    out["facts.json"] = facts_json(site, site.sheets, encoded, texts)
     out["facts.csv"] = facts_csv(site.sheets, encoded)
-    out["sources.csl.json"] = dump_json([csl_item(s) for s in site.content.sources.values()])
+    out["sources.csl.json"] = _csl_json(site.content.sources.values(), texts)
     kept: dict[str, tuple[tuple[object, ...], dict[str, bytes]]] = {}
     for sheet in site.sheets:
         key = (*sheet_key(sheet), *sheet.sources)
@@ -385,14 +433,15 @@ def files(site: SiteView, memo: PageMemo | None = None) -> dict[str, bytes]:
         else:
             base = f"sheets/{sheet.id}/"
             made = {
-                base + "facts.json": facts_json(site, [sheet], encoded),
+                base + "facts.json": facts_json(site, [sheet], encoded, texts),
                 base + "facts.csv": facts_csv([sheet], encoded),
-                base + "sources.csl.json": dump_json([csl_item(s) for s in sheet.sources]),
+                base + "sources.csl.json": _csl_json(sheet.sources, texts),
             }
         kept[sheet.id] = (key, made)
         out.update(made)
     if memo is not None:
         memo.files = kept
+        memo.json = texts.made
     for source in site.content.sources.values():
         if source.text_bytes is not None:
             out[f"sources/{source.id}.txt"] = source.text_bytes

@@ -29,7 +29,9 @@ MkDocs events used (see https://www.mkdocs.org/dev-guide/plugins/#events):
                 pages. ``factsheet build`` runs it before the new site replaces the old
                 one; under plain ``mkdocs build`` (which has already written ``site/``)
                 it still fails the build loudly, and ``mkdocs serve`` logs the problems.
-``on_serve``    watches the content and templates directories for live reload.
+``on_serve``    watches the content and templates directories for live reload, and puts
+                the fast path (:mod:`generator.preview`) in front of MkDocs' rebuild: an
+                edit that only changes pages' content re-renders just those pages.
 
 While serving, each rebuild runs with the cyclic garbage collector paused (the memo keeps
 millions of objects alive, and every full collection would scan them all in the middle of
@@ -61,6 +63,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
+from . import preview
 from .errorpage import error_page
 from .escaping import attr
 from .generate import Generated, Memo, generate
@@ -179,6 +182,11 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
         self.collector = IdleCollector()
         self.bytecode = MemoryBytecodeCache()
         self.search_texts: SearchTexts = {}
+        self.search_base: dict[str, Any] | None = None
+        """Material's own part of the search index, from the last full build."""
+        self.nav: Navigation | None = None
+        self.last_build: preview.LastBuild | None = None
+        self.fast_rebuilds = 0
 
     def use(self, generated: Generated) -> None:
         """Hand over a generator result already computed (by ``factsheet build``)."""
@@ -189,6 +197,7 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
         self.serving = command == "serve"
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+        self.nav = nav
         jobs = self.config.jobs or default_jobs()
         if self.serving or jobs < 2:
             return nav
@@ -220,6 +229,7 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if self.serving:
             self.collector.build_started()
+            self.last_build = None  # set again when this build has gone through
         base_dir = Path(config.config_file_path or ".").resolve().parent
         self.content_dir = (base_dir / self.config.content_dir).resolve()
         self.templates_dir = (base_dir / self.config.templates_dir).resolve()
@@ -312,6 +322,10 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
     ) -> jinja2.Environment:
         if self.serving and env.bytecode_cache is None:
             env.bytecode_cache = self.bytecode
+        if self.serving and self.nav is not None and self.last is not None and self.last.ok:
+            self.last_build = preview.LastBuild(
+                config, files, self.nav, env, preview.config_stamp(config)
+            )
         return env
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -328,7 +342,9 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
             self.renderer = None
         if self.site is not None and self.site.search:
             kept = self.search_texts if self.serving else None
-            add_search_entries(Path(config.site_dir), self.site, self.files, kept)
+            self.search_base = add_search_entries(
+                Path(config.site_dir), self.site, self.files, kept
+            )
         site_dir = Path(config.site_dir)
         for dest in self.gone:  # pages that no longer exist leave the preview too
             (site_dir / dest).unlink(missing_ok=True)
@@ -354,6 +370,7 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.serving:
+            self.last_build = None
             self.collector.build_ended()
         if self.renderer is not None:
             self.renderer.close()
@@ -365,7 +382,65 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
         for directory in (self.content_dir, self.templates_dir):
             if directory.is_dir():
                 server.watch(str(directory))
+        full_rebuild = server.builder
+
+        def rebuild() -> None:
+            if not self.fast_rebuild():
+                full_rebuild()
+
+        server.builder = rebuild
         return server
+
+    def fast_rebuild(self) -> bool:
+        """Re-render only the pages an edit changed (see :mod:`generator.preview`).
+
+        Returns False, having changed nothing in the site, when the edit needs MkDocs'
+        full rebuild; the generator's result is then handed to it, not computed again.
+        """
+        last = self.last_build
+        if not preview.usable(last) or self.memo is None:
+            return False
+        assert last is not None
+        templates = self.memo.templates_signature
+        self.collector.build_started()
+        try:
+            generated = generate(
+                self.content_dir,
+                self.templates_dir,
+                self.memo,
+                directory_urls=last.config.use_directory_urls,
+            )
+            site = generated.site
+            if not generated.ok or site is None or self.memo.templates_signature != templates:
+                self.prepared = generated
+                return False
+            outputs: dict[str, str | bytes] = {**site.pages, **site.files}
+            changed = {p: c for p, c in outputs.items() if self.previous.get(p) != c}
+            if (
+                outputs.keys() != self.previous.keys()
+                or _nav(site) != self.previous_nav
+                or any(p in site.pages and p not in site.search_pages for p in changed)
+            ):
+                self.prepared = generated
+                return False
+            self.last, self.site = generated, site
+            pages = {p: c for p, c in changed.items() if isinstance(c, str)}
+            downloads = {p: c for p, c in changed.items() if isinstance(c, bytes)}
+            written = preview.render_pages(last, pages, downloads)
+            site_dir = Path(last.config.site_dir)
+            if self.search_base is not None:
+                add_search_entries(site_dir, site, self.files, self.search_texts, self.search_base)
+            self.previous = outputs
+            self.changed = set(changed)
+            content = generated.loaded.content if generated.loaded else None
+            only = {dest for dest in written if dest.endswith(".html")}
+            for problem in check_site(str(site_dir), content, only=only):
+                log.error(problem.format())
+            self.fast_rebuilds += 1
+            log.info(f"re-rendered {len(pages)} changed pages and {len(downloads)} downloads")
+            return True
+        finally:
+            self.collector.build_ended()
 
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]+")
@@ -388,13 +463,26 @@ SearchTexts = dict[int, tuple[SearchEntry, str, str]]
 
 
 def add_search_entries(
-    site_dir: Path, site: RenderedSite, files: Files | None, kept: SearchTexts | None = None
-) -> None:
-    """Append the generator's entries to the index Material's search plugin wrote."""
+    site_dir: Path,
+    site: RenderedSite,
+    files: Files | None,
+    kept: SearchTexts | None = None,
+    base: dict[str, Any] | None = None,
+) -> dict[str, Any] | None:
+    """Add the generator's entries to the index Material's search plugin wrote.
+
+    ``base`` is Material's index as it wrote it (else it is read from the site); it is
+    returned, so that the preview's fast path can write the index again without MkDocs.
+    """
     index_path = site_dir / "search" / "search_index.json"
-    if files is None or not index_path.is_file():
-        return  # the search plugin is not enabled
-    data = json.loads(index_path.read_text(encoding="utf-8"))
+    if files is None:
+        return None
+    if base is None:
+        if not index_path.is_file():
+            return None  # the search plugin is not enabled
+        base = json.loads(index_path.read_text(encoding="utf-8"))
+    assert base is not None
+    docs = list(base["docs"])
     urls = {f.src_uri: f.url for f in files.documentation_pages()}
     texts: SearchTexts = {}
     for entry in site.search:
@@ -409,7 +497,7 @@ def add_search_entries(
                 _segment(html.escape(entry.text, quote=False)),
             )
         texts[id(entry)] = hit
-        data["docs"].append(
+        docs.append(
             {
                 "location": f"{url}#{entry.anchor}" if entry.anchor else url,
                 "title": hit[1],
@@ -419,7 +507,9 @@ def add_search_entries(
     if kept is not None:
         kept.clear()
         kept.update(texts)
+    data = {**base, "docs": docs}
     index_path.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+    return base
 
 
 def _replace(files: Files, file: File) -> None:

@@ -183,6 +183,7 @@ class PageMemo:
     files: dict[str, tuple[tuple[object, ...], dict[str, bytes]]] = field(default_factory=dict)
     search: dict[str, tuple[tuple[object, ...], list[SearchEntry]]] = field(default_factory=dict)
     records: dict[int, tuple[object, exports.Encoded]] = field(default_factory=dict)
+    json: exports.Fragments = field(default_factory=dict)
     rendered: int = 0
     """Pages rendered in the last run (the rest came from the memo)."""
 

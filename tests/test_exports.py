@@ -7,7 +7,14 @@ import io
 import json
 from pathlib import Path
 
-from generator.exports import CSV_COLUMNS, dump_json, encode_facts, facts_document, files
+from generator.exports import (
+    CSV_COLUMNS,
+    csl_item,
+    dump_json,
+    encode_facts,
+    facts_document,
+    files,
+)
 from generator.generate import check
 from generator.history import read_history
 from generator.views import SiteView, build_views
@@ -24,11 +31,14 @@ def test_assembled_downloads_equal_a_single_dump(project: Path) -> None:
     records = {k: e.record for k, e in encode_facts(view).items()}
     out = files(view)
     assert out["facts.json"] == dump_json(facts_document(view, view.sheets, records))
+    sources = list(view.content.sources.values())
+    assert out["sources.csl.json"] == dump_json([csl_item(s) for s in sources])
     site_rows = read_csv(out["facts.csv"])
     sheet_rows = [CSV_COLUMNS]
     for sheet in view.sheets:
         base = f"sheets/{sheet.id}/"
         assert out[base + "facts.json"] == dump_json(facts_document(view, [sheet], records))
+        assert out[base + "sources.csl.json"] == dump_json([csl_item(s) for s in sheet.sources])
         rows = read_csv(out[base + "facts.csv"])
         assert rows[0] == CSV_COLUMNS
         sheet_rows.extend(rows[1:])
