@@ -24,7 +24,8 @@ MkDocs events used (see https://www.mkdocs.org/dev-guide/plugins/#events):
                 HTML (the generator describes their sections itself, :mod:`generator.search`),
                 and sets the generator's raw HTML blocks aside (:mod:`generator.lift`);
 ``on_page_content`` puts them back into the page's HTML, and their ids into its anchors.
-``on_post_build`` adds those entries to Material's ``search/search_index.json``, then
+``on_post_build`` adds those entries to Material's ``search/search_index.json``
+                (:mod:`generator.searchindex`), then
                 runs the sanitiser check (:mod:`generator.sanitize`) on the built
                 pages. ``factsheet build`` runs it before the new site replaces the old
                 one; under plain ``mkdocs build`` (which has already written ``site/``)
@@ -43,10 +44,7 @@ from __future__ import annotations
 
 import functools
 import gc
-import html
-import json
 import logging
-import re
 import sys
 import threading
 from pathlib import Path
@@ -72,7 +70,7 @@ from .pages import RenderedSite
 from .parallel import PageRenderer, default_jobs
 from .problems import Problem, format_problems
 from .sanitize import check_site
-from .search import SearchEntry
+from .searchindex import SearchIndex
 
 log = logging.getLogger("mkdocs.plugins.factsheet")
 
@@ -124,7 +122,11 @@ class MemoryBytecodeCache(jinja2.BytecodeCache):
 
 
 class IdleCollector:
-    """Pause the cyclic garbage collector during rebuilds; collect once the preview is idle."""
+    """Pause the cyclic garbage collector during rebuilds; collect once the preview is idle.
+
+    At the end of a rebuild what it made is frozen (``gc.freeze``), so that resuming
+    collection does not scan it at the next allocation; the idle collection thaws it.
+    """
 
     def __init__(self, delay: float = 2.0) -> None:
         self.delay = delay
@@ -141,6 +143,7 @@ class IdleCollector:
         gc.disable()
 
     def build_ended(self) -> None:
+        gc.freeze()
         gc.enable()
         with self.lock:
             self.building = False
@@ -153,6 +156,7 @@ class IdleCollector:
             if self.building:
                 return
             self.timer = None
+            gc.unfreeze()
             gc.collect()
 
 
@@ -181,9 +185,7 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
         """Pages of the last good build: while serving, errors are shown at each of them."""
         self.collector = IdleCollector()
         self.bytecode = MemoryBytecodeCache()
-        self.search_texts: SearchTexts = {}
-        self.search_base: dict[str, Any] | None = None
-        """Material's own part of the search index, from the last full build."""
+        self.search_index = SearchIndex(keep=False)
         self.nav: Navigation | None = None
         self.last_build: preview.LastBuild | None = None
         self.fast_rebuilds = 0
@@ -195,6 +197,7 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
+        self.search_index = SearchIndex(keep=self.serving)
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
         self.nav = nav
@@ -340,11 +343,8 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
             log.info(f"{self.renderer.reused} pages were rendered by worker processes")
             self.renderer.close()
             self.renderer = None
-        if self.site is not None and self.site.search:
-            kept = self.search_texts if self.serving else None
-            self.search_base = add_search_entries(
-                Path(config.site_dir), self.site, self.files, kept
-            )
+        if self.site is not None and self.files is not None:
+            self.search_index.after_build(Path(config.site_dir), self.site, self.files)
         site_dir = Path(config.site_dir)
         for dest in self.gone:  # pages that no longer exist leave the preview too
             (site_dir / dest).unlink(missing_ok=True)
@@ -428,8 +428,8 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
             downloads = {p: c for p, c in changed.items() if isinstance(c, bytes)}
             written = preview.render_pages(last, pages, downloads)
             site_dir = Path(last.config.site_dir)
-            if self.search_base is not None:
-                add_search_entries(site_dir, site, self.files, self.search_texts, self.search_base)
+            if self.files is not None:
+                self.search_index.again(site_dir, site, self.files)
             self.previous = outputs
             self.changed = set(changed)
             content = generated.loaded.content if generated.loaded else None
@@ -441,75 +441,6 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
             return True
         finally:
             self.collector.build_ended()
-
-
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]+")
-
-
-def _segment(text: str) -> str:
-    """Chinese words separated by U+200B, as Material's search does with jieba."""
-    jieba = sys.modules.get("jieba")
-    if jieba is None or not _HAN.search(text):
-        return text
-
-    def cut(match: re.Match[str]) -> str:
-        return "\u200b" + "\u200b".join(jieba.cut(match.group())) + "\u200b"
-
-    return _HAN.sub(cut, text).strip("\u200b")
-
-
-SearchTexts = dict[int, tuple[SearchEntry, str, str]]
-"""id(entry) -> (entry, its title and its text as the index holds them): kept while serving."""
-
-
-def add_search_entries(
-    site_dir: Path,
-    site: RenderedSite,
-    files: Files | None,
-    kept: SearchTexts | None = None,
-    base: dict[str, Any] | None = None,
-) -> dict[str, Any] | None:
-    """Add the generator's entries to the index Material's search plugin wrote.
-
-    ``base`` is Material's index as it wrote it (else it is read from the site); it is
-    returned, so that the preview's fast path can write the index again without MkDocs.
-    """
-    index_path = site_dir / "search" / "search_index.json"
-    if files is None:
-        return None
-    if base is None:
-        if not index_path.is_file():
-            return None  # the search plugin is not enabled
-        base = json.loads(index_path.read_text(encoding="utf-8"))
-    assert base is not None
-    docs = list(base["docs"])
-    urls = {f.src_uri: f.url for f in files.documentation_pages()}
-    texts: SearchTexts = {}
-    for entry in site.search:
-        url = urls.get(entry.page)
-        if url is None:
-            continue
-        hit = kept.get(id(entry)) if kept is not None else None
-        if hit is None or hit[0] is not entry:
-            hit = (
-                entry,
-                _segment(html.escape(entry.title, quote=False)),
-                _segment(html.escape(entry.text, quote=False)),
-            )
-        texts[id(entry)] = hit
-        docs.append(
-            {
-                "location": f"{url}#{entry.anchor}" if entry.anchor else url,
-                "title": hit[1],
-                "text": hit[2],
-            }
-        )
-    if kept is not None:
-        kept.clear()
-        kept.update(texts)
-    data = {**base, "docs": docs}
-    index_path.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
-    return base
 
 
 def _replace(files: Files, file: File) -> None:

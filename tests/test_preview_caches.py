@@ -32,12 +32,15 @@ def test_the_collector_is_paused_while_building_and_runs_when_idle() -> None:
     try:
         collector.build_started()
         assert not gc.isenabled()
+        made: list[list[int]] = [[] for _ in range(1000)]  # what a rebuild leaves alive
         collector.build_ended()
         assert gc.isenabled()
+        assert gc.get_freeze_count() >= len(made)  # frozen, not scanned when collection resumes
         timer = collector.timer
         assert timer is not None
         timer.join(5)
-        assert collector.timer is None  # it ran
+        assert collector.timer is None  # it ran, and thawed what was frozen
+        assert gc.get_freeze_count() == 0
         # a build that starts before the idle collection cancels it
         collector.build_ended()
         pending = collector.timer
@@ -49,6 +52,7 @@ def test_the_collector_is_paused_while_building_and_runs_when_idle() -> None:
     finally:
         if collector.timer is not None:
             collector.timer.cancel()
+        gc.unfreeze()
         if was_enabled:
             gc.enable()
         else:
