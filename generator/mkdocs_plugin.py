@@ -188,7 +188,6 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
         self.search_index = SearchIndex(keep=False)
         self.nav: Navigation | None = None
         self.last_build: preview.LastBuild | None = None
-        self.fast_rebuilds = 0
 
     def use(self, generated: Generated) -> None:
         """Hand over a generator result already computed (by ``factsheet build``)."""
@@ -436,7 +435,6 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
             only = {dest for dest in written if dest.endswith(".html")}
             for problem in check_site(str(site_dir), content, only=only):
                 log.error(problem.format())
-            self.fast_rebuilds += 1
             log.info(f"re-rendered {len(pages)} changed pages and {len(downloads)} downloads")
             return True
         finally:
