@@ -428,7 +428,7 @@ def _fmt(value: float | None, digits: int = 2, unit: str = "") -> str:
     return f"{value:.{digits}f}{unit}"
 
 
-def table(sizes: list[Size], full: bool) -> str:
+def table(sizes: list[Size]) -> str:
     header = ["", *(f"N = {s.n:,}" for s in sizes)]
     rows: list[list[str]] = []
 
@@ -479,7 +479,7 @@ def table(sizes: list[Size], full: bool) -> str:
     by_n = {s.n: s for s in sizes}
 
     def scaling(s: Size) -> str:
-        if not full:
+        if FULL_SIZE not in by_n or 10_000 not in by_n:
             return "only with `--full`"
         if s.n != FULL_SIZE:
             return "–"
@@ -638,7 +638,7 @@ def main(argv: list[str] | None = None) -> int:
         except Timeout as exc:
             size.timed_out = str(exc)
             print(f"  timeout: {exc}", flush=True)
-    report = table(sizes, args.full)
+    report = table(sizes)
     print()
     print(report)
     total = time.perf_counter() - started

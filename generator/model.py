@@ -224,6 +224,13 @@ class Content:
 
     _by_sheet: dict[str, list[Fact]] | None = field(default=None, repr=False, compare=False)
     _indexed: int = field(default=-1, repr=False, compare=False)
+    _source_order: dict[str, int] | None = field(default=None, repr=False, compare=False)
+
+    def source_order(self) -> dict[str, int]:
+        """Each source id's position in ``sources`` (indexed once, not scanned per call)."""
+        if self._source_order is None or len(self._source_order) != len(self.sources):
+            self._source_order = {sid: i for i, sid in enumerate(self.sources)}
+        return self._source_order
 
     def facts_of(self, sheet_id: str) -> list[Fact]:
         """The facts of one sheet, in file order (indexed once, not scanned per call)."""

@@ -150,7 +150,7 @@ class PageRenderer:
         page._title_from_render = found.title
         page.present_anchor_ids = found.anchors
         if found.links is not None:
-            by_uri = {f.src_uri: f for f in self.files}
+            by_uri = self.files.src_uris
             page.links_to_anchors = {by_uri[k]: v for k, v in found.links.items() if k in by_uri}
         for name, level, message in found.logged:
             logging.getLogger(name).log(level, message)

@@ -62,3 +62,28 @@ def test_csv_rows_follow_the_records(project: Path) -> None:
     statements = {r[0]: r[CSV_COLUMNS.index("statement")] for r in rows[1:]}
     for fact in document["facts"]:
         assert statements[fact["id"]] == fact["statement"]
+
+
+def test_a_sheets_sources_keep_the_content_order(tmp_path: Path) -> None:
+    """A sheet citing a few of many sources lists them as the site does, in content order."""
+    import subprocess
+    import sys
+
+    from generator.exports import _contents
+
+    root = Path(__file__).parent.parent
+    content = tmp_path / "content"
+    made = subprocess.run(
+        [sys.executable, str(root / "bench/make_content.py"), "2000", str(content)],
+        capture_output=True,
+        text=True,
+    )
+    assert made.returncode == 0, made.stderr
+    view = site_view(tmp_path)
+    few = 0
+    for sheet in view.sheets:
+        facts, sources = _contents(view, [sheet])
+        cited = {c.source.id for f in facts for c in f.citations}
+        assert [s.id for s in sources] == [s for s in view.content.sources if s in cited]
+        few += len(cited) * 4 < len(view.content.sources)
+    assert few, "no sheet cites few enough sources to take the sorted path"
