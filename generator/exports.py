@@ -277,9 +277,6 @@ def _contents(site: SiteView, sheets: list[SheetView]) -> tuple[list[FactView], 
     """The facts of these sheets, and the sources they cite in the content's order."""
     facts = [f for sheet in sheets for f in sheet.facts]
     cited = {c.source.id: c.source for f in facts for c in f.citations}
-    if len(cited) * 4 >= len(site.content.sources):
-        return facts, [s for s in site.content.sources.values() if s.id in cited]
-    # a few of many sources (one sheet's): sort them, rather than scan every source
     order = site.content.source_order()
     return facts, sorted(cited.values(), key=lambda s: order[s.id])
 

@@ -74,14 +74,8 @@ class LoadResult:
 
 def _yaml_files(directory: Path) -> list[Path]:
     """The YAML files under ``directory``, sorted (``os.walk``: no ``stat`` per file)."""
-    found = []
-    for top, _, names in os.walk(directory):
-        for name in names:
-            if name.endswith((".yaml", ".yml")):
-                path = Path(top, name)
-                if path.suffix in (".yaml", ".yml"):
-                    found.append(path)
-    return sorted(found)
+    found = [Path(top, name) for top, _, names in os.walk(directory) for name in names]
+    return sorted(p for p in found if p.suffix in (".yaml", ".yml"))
 
 
 def load_record(

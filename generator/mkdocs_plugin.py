@@ -410,17 +410,19 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
                 directory_urls=last.config.use_directory_urls,
             )
             site = generated.site
-            if not generated.ok or site is None or self.memo.templates_signature != templates:
-                self.prepared = generated
-                return False
-            outputs: dict[str, str | bytes] = {**site.pages, **site.files}
+            outputs: dict[str, str | bytes] = {}
+            if site is not None:
+                outputs = {**site.pages, **site.files}
             changed = {p: c for p, c in outputs.items() if self.previous.get(p) != c}
             if (
-                outputs.keys() != self.previous.keys()
+                site is None
+                or not generated.ok
+                or self.memo.templates_signature != templates
+                or outputs.keys() != self.previous.keys()
                 or _nav(site) != self.previous_nav
                 or any(p in site.pages and p not in site.search_pages for p in changed)
             ):
-                self.prepared = generated
+                self.prepared = generated  # the full rebuild takes it as it is
                 return False
             self.last, self.site = generated, site
             pages = {p: c for p, c in changed.items() if isinstance(c, str)}

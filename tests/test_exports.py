@@ -86,4 +86,4 @@ def test_a_sheets_sources_keep_the_content_order(tmp_path: Path) -> None:
         cited = {c.source.id for f in facts for c in f.citations}
         assert [s.id for s in sources] == [s for s in view.content.sources if s in cited]
         few += len(cited) * 4 < len(view.content.sources)
-    assert few, "no sheet cites few enough sources to take the sorted path"
+    assert few, "no sheet cites only a few of the sources"
