@@ -82,6 +82,11 @@ def _dumps(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
+def _utf8(data: Any) -> bytes:
+    """Compact JSON as UTF-8: the parts that downloads are joined from, as bytes."""
+    return _dumps(data).encode("utf-8")
+
+
 def _num(value: Decimal | None) -> int | float | None:
     if value is None:
         return None
@@ -231,15 +236,16 @@ Records = dict[str, dict[str, Any]]
 
 @dataclass(frozen=True)
 class Encoded:
-    """A fact's facts.json record, and that record as JSON text and as a CSV row.
+    """A fact's facts.json record, and that record as JSON and as a CSV row (UTF-8).
 
-    Each fact is encoded once and its text reused in every download that lists it
-    (its sheet's and the site's), and, with a memo, in later runs while it is unchanged.
+    Each fact is encoded once and its bytes reused in every download that lists it
+    (its sheet's and the site's), and, with a memo, in later runs while it is unchanged:
+    a download is one join of bytes.
     """
 
     record: dict[str, Any]
-    json: str
-    csv: str
+    json: bytes
+    csv: bytes
 
 
 def encode_facts(site: SiteView, memo: PageMemo | None = None) -> dict[str, Encoded]:
@@ -253,7 +259,7 @@ def encode_facts(site: SiteView, memo: PageMemo | None = None) -> dict[str, Enco
                 encoded = hit[1]
             else:
                 record = fact_record(fact)
-                encoded = Encoded(record, _dumps(record), csv_row(record))
+                encoded = Encoded(record, _utf8(record), csv_row(record).encode("utf-8"))
             records[fact.id] = encoded
             kept[id(fact)] = (fact, encoded)
     if memo is not None:
@@ -285,27 +291,29 @@ def _roots(site: SiteView, source: Source) -> list[str]:
     return sorted(site.origins.roots.get(source.id, frozenset()))
 
 
-Fragments = dict[tuple[str, int], tuple[object, object, str]]
-"""(kind, id(object)) -> (the object, what else the text depends on, the object as JSON text)."""
+Fragments = dict[tuple[str, int], tuple[object, object, bytes]]
+"""(kind, id(object)) -> (the object, what else the JSON depends on, the object as JSON)."""
 
 
 class JsonTexts:
-    """Sheets and sources as JSON text, made once per run and kept while they are unchanged."""
+    """Sheets and sources as JSON (UTF-8), made once per run and kept while unchanged."""
 
     def __init__(self, kept: Fragments | None = None) -> None:
         self.kept = kept if kept is not None else {}
         self.made: Fragments = {}
 
-    def of(self, kind: str, obj: object, extra: object, make: Callable[[], Any]) -> str:
+    def of(self, kind: str, obj: object, extra: object, make: Callable[[], Any]) -> bytes:
         key = (kind, id(obj))
         hit = self.made.get(key) or self.kept.get(key)
         if hit is None or hit[0] is not obj or hit[1] != extra:
-            hit = (obj, extra, _dumps(make()))
+            hit = (obj, extra, _utf8(make()))
         self.made[key] = hit
         return hit[2]
 
-    def array(self, texts: Iterable[str]) -> str:
-        return "[" + ",".join(texts) + "]"
+    @staticmethod
+    def array(texts: Iterable[bytes]) -> list[bytes]:
+        """A JSON array's parts, to be joined once with the rest of the document."""
+        return [b"[", b",".join(texts), b"]"]
 
 
 def facts_json(
@@ -318,8 +326,8 @@ def facts_json(
     texts = texts or JsonTexts()
     facts, sources = _contents(site, sheets)
     members = {
-        "format": _dumps(FORMAT_NAME),
-        "version": _dumps(FORMAT_VERSION),
+        "format": [_utf8(FORMAT_NAME)],
+        "version": [_utf8(FORMAT_VERSION)],
         "sheets": texts.array(
             texts.of("sheet", s.sheet, None, functools.partial(sheet_record, s)) for s in sheets
         ),
@@ -330,13 +338,19 @@ def facts_json(
         ),
         "facts": texts.array(encoded[f.id].json for f in facts),
     }
-    return ("{" + ",".join(f"{_dumps(k)}:{v}" for k, v in members.items()) + "}\n").encode("utf-8")
+    parts = [b"{"]
+    for key, value in members.items():
+        parts.append(b"," if len(parts) > 1 else b"")
+        parts.append(_utf8(key) + b":")
+        parts.extend(value)
+    parts.append(b"}\n")
+    return b"".join(parts)
 
 
 def _csl_json(sources: Iterable[Source], texts: JsonTexts) -> bytes:
     """sources.csl.json: ``dump_json([csl_item(s) ...])``, from each source's kept text."""
     array = texts.array(texts.of("csl", s, None, functools.partial(csl_item, s)) for s in sources)
-    return (array + "\n").encode("utf-8")
+    return b"".join([*array, b"\n"])
 
 
 def csv_row(rec: dict[str, Any]) -> str:
@@ -453,7 +467,7 @@ def files(site: SiteView, memo: PageMemo | None = None) -> dict[str, bytes]:
 def facts_csv(sheets: list[SheetView], encoded: dict[str, Encoded]) -> bytes:
     """facts.csv of these sheets: a header row, then a row per fact."""
     rows = [encoded[f.id].csv for sheet in sheets for f in sheet.facts]
-    return (CSV_HEADER + "".join(rows)).encode("utf-8")
+    return CSV_HEADER.encode("utf-8") + b"".join(rows)
 
 
 def _nullable(schema: dict[str, Any]) -> dict[str, Any]:

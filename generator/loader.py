@@ -15,6 +15,7 @@ it could build, so that the checks can report more problems in the same run.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import os
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from . import content_schema
+from .filestamps import Digest, FileStamps, digest_of
 from .model import Content, Fact, Sheet, Source
 from .problems import Loc, Problem, display_path
 from .schema import INVALID, Context, Record
@@ -32,31 +34,24 @@ SHEETS_DIR = "sheets"
 SHEET_FILE = "sheet.yaml"
 
 
-Signature = bytes
-"""What tells a changed file: a digest of its bytes (modification times can repeat)."""
-
-
-def _signature(path: Path) -> Signature | None:
-    try:
-        return hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
-    except OSError:
-        return None
-
-
 @dataclass
 class LoadCache:
     """What an earlier load read, reused for files that have not changed since (``serve``).
 
     Unchanged files give back the *same* objects, which later stages use to tell
-    what changed; a source whose archived text changed becomes a new object.
+    what changed; a source whose archived text changed becomes a new object. In a changed
+    facts file, a fact equal to the one of the last load (same id, same content, same
+    lines) is that same object again, so an edit to one fact re-does the work of one fact.
+    Which files changed is told by their ``stat`` (:class:`FileStamps`).
     """
 
-    records: dict[tuple[Path, str], tuple[Signature, Any, list[Problem]]] = field(
+    records: dict[tuple[Path, str], tuple[Digest, Any, list[Problem]]] = field(default_factory=dict)
+    sources: dict[Path, tuple[Digest, Digest | None, Source, list[Problem]]] = field(
         default_factory=dict
     )
-    sources: dict[Path, tuple[Signature, Signature | None, Source, list[Problem]]] = field(
-        default_factory=dict
-    )
+    facts: dict[str, Fact] = field(default_factory=dict)
+    """The facts of the last load, by id."""
+    stamps: FileStamps = field(default_factory=FileStamps)
 
 
 @dataclass
@@ -73,9 +68,20 @@ class LoadResult:
 
 
 def _yaml_files(directory: Path) -> list[Path]:
-    """The YAML files under ``directory``, sorted (``os.walk``: no ``stat`` per file)."""
-    found = [Path(top, name) for top, _, names in os.walk(directory) for name in names]
-    return sorted(p for p in found if p.suffix in (".yaml", ".yml"))
+    """The YAML files under ``directory``, sorted as paths (``os.walk``: no ``stat`` per file)."""
+    found = [
+        os.path.join(top, name)
+        for top, _, names in os.walk(directory)
+        for name in names
+        if name.endswith((".yaml", ".yml")) and name not in (".yaml", ".yml")
+    ]
+    found.sort(key=lambda p: p.split(os.sep))
+    return [_path(p) for p in found]
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def _path(text: str) -> Path:
+    return Path(text)
 
 
 def load_record(
@@ -83,23 +89,26 @@ def load_record(
 ) -> Any:
     """Read one YAML file and convert it with ``record``; INVALID when anything is wrong."""
     shown = display_path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        problems.append(Problem(Loc(shown), f"cannot read file: {exc.strerror}"))
-        return INVALID
+    key = (path, record.name)
+    data: bytes | None = None
+    if cache is not None:
+        digest, data = cache.stamps.look(path)
+        hit = cache.records.get(key)
+        if digest is not None and hit is not None and hit[0] == digest:
+            problems.extend(hit[2])
+            return hit[1]
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            problems.append(Problem(Loc(shown), f"cannot read file: {exc.strerror}"))
+            return INVALID
     if cache is None:
         return _convert(data, shown, record, problems)
-    signature = hashlib.blake2b(data, digest_size=16).digest()
-    key = (path, record.name)
-    hit = cache.records.get(key)
-    if hit is not None and hit[0] == signature:
-        problems.extend(hit[2])
-        return hit[1]
     found: list[Problem] = []
     value = _convert(data, shown, record, found)
     problems.extend(found)
-    cache.records[key] = (signature, value, found)
+    cache.records[key] = (digest_of(data), value, found)
     return value
 
 
@@ -132,8 +141,13 @@ def load_content(root: str | os.PathLike[str], cache: LoadCache | None = None) -
         )
         return result
     known: set[Path] = set()
+    if cache is not None:
+        cache.stamps.begin()
     _load_sources(base / SOURCES_DIR, result, known)
     _load_sheets(base / SHEETS_DIR, result, known)
+    if cache is not None:
+        cache.facts = dict(result.content.facts)
+        cache.stamps.forget_except(set(result.files))
     for path in _yaml_files(base):
         if path not in known:
             problems.append(
@@ -178,8 +192,8 @@ def _with_archive(path: Path, source: Source, result: LoadResult) -> Source:
     if cache is None:
         _read_archive(path.parent, source, result)
         return source
-    yaml_sig = _signature(path)
-    text_sig = _signature(path.parent / source.archive.file)
+    yaml_sig = cache.stamps.look(path)[0]
+    text_sig = cache.stamps.look(path.parent / source.archive.file)[0]
     hit = cache.sources.get(path)
     if hit is not None and yaml_sig is not None and hit[:2] == (yaml_sig, text_sig):
         result.files.append(str(path.parent / source.archive.file))
@@ -267,6 +281,8 @@ def _load_sheets(directory: Path, result: LoadResult, known: set[Path]) -> None:
                 result.broken_sheets.add(sheet_id)
             if facts is INVALID:
                 continue
+            if result.cache is not None and sheet_id is not None:
+                _reuse_equal(facts, sheet_id, result.cache.facts)
             for fact in facts:
                 assert isinstance(fact, Fact)
                 loc = fact.where.of("id") if fact.where else Loc(display_path(path))
@@ -284,3 +300,13 @@ def _load_sheets(directory: Path, result: LoadResult, known: set[Path]) -> None:
                 if sheet_id is not None:
                     fact.sheet = sheet_id
                     content.facts[fact.id] = fact
+
+
+def _reuse_equal(facts: list[Fact], sheet_id: str, last: dict[str, Fact]) -> None:
+    """In a facts file read again, keep the last load's object for each fact that is equal."""
+    for i, fact in enumerate(facts):
+        old = last.get(fact.id)
+        if old is not None and old is not fact and old.sheet == sheet_id:
+            fact.sheet = sheet_id
+            if old == fact:
+                facts[i] = old

@@ -20,7 +20,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Generic, TypeVar, cast
 
 from .problems import Loc, Problem
-from .yamlload import Mapping, Node, Scalar, Sequence
+from .yamlload import Mapping, Node, Scalar, Sequence, same_nodes
 
 T = TypeVar("T")
 
@@ -458,12 +458,22 @@ class ListOf(Field[list[T]]):
         return schema
 
 
-@dataclass
+@dataclass(eq=False)
 class Located:
-    """Where a record and each of its keys were written (positions are made on demand)."""
+    """Where a record and each of its keys were written (positions are made on demand).
+
+    Two are equal when they are of the same file and their nodes were written alike.
+    """
 
     path: str
     node: Mapping
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Located):
+            return NotImplemented
+        return self.path == other.path and same_nodes(self.node, other.node)
+
+    __hash__ = None  # type: ignore[assignment]
 
     @property
     def loc(self) -> Loc:

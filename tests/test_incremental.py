@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
+from generator import filestamps
 from generator.generate import Generated, Memo, generate
 
 from .conftest import REWRITE, SHEET_DIR, edit
@@ -88,3 +93,35 @@ def test_broken_then_fixed(project: Path) -> None:
     assert broken.site is None and broken.problems
     edit(facts, "amount: 012", "amount: 67000")
     check_same(project, memo)
+
+
+def test_old_files_are_trusted_by_stat_and_an_edit_redoes_one_fact(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Files written long ago: the loader tells unchanged ones by their stat, not reading them.
+    old = time.time_ns() - 60 * 10**9
+    for path in (project / "content").rglob("*"):
+        os.utime(path, ns=(old, old))
+    monkeypatch.setattr(filestamps, "RACY_NS", 50_000_000)
+    time.sleep(0.1)  # their change times, which utime sets to now, become old enough too
+    memo = Memo()
+    check_same(project, memo)
+    check_same(project, memo)
+    assert memo.load.stamps.reads == 0
+    before = dict(memo.load.facts)
+    facts = project / f"{SHEET_DIR}/facts/3-accounts.yaml"
+    edit(
+        facts,
+        "statement: 67,000 social media accounts were closed permanently.",
+        "statement: 67,000 social media accounts were closed for good.",
+    )
+    check_same(project, memo)
+    assert memo.load.stamps.reads == 1
+    # The other facts of the edited file are the objects of the last run: only pages that
+    # show the edited fact are rendered again.
+    changed = sorted(k for k, f in memo.load.facts.items() if before.get(k) is not f)
+    edited = next(k for k, f in memo.load.facts.items() if "for good" in f.statement)
+    assert changed == [edited]
+    # its sheet's page, differences and corrections, and the page of each source it cites
+    cited = {c.source for c in memo.load.facts[edited].citations}
+    assert memo.pages.rendered == 3 + len(cited)
