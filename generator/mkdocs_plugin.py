@@ -30,9 +30,11 @@ MkDocs events used (see https://www.mkdocs.org/dev-guide/plugins/#events):
                 pages. ``factsheet build`` runs it before the new site replaces the old
                 one; under plain ``mkdocs build`` (which has already written ``site/``)
                 it still fails the build loudly, and ``mkdocs serve`` logs the problems.
-``on_serve``    watches the content and templates directories for live reload, and puts
+``on_serve``    watches the content and templates directories for live reload (native file
+                events as well as MkDocs' polling, :mod:`generator.watch`), and puts
                 the fast path (:mod:`generator.preview`) in front of MkDocs' rebuild: an
                 edit that only changes pages' content re-renders just those pages.
+``on_shutdown`` stops the native file watcher.
 
 While serving, each rebuild runs with the cyclic garbage collector paused (the memo keeps
 millions of objects alive, and every full collection would scan them all in the middle of
@@ -47,6 +49,7 @@ import gc
 import logging
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -60,8 +63,9 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from watchdog.observers.api import BaseObserver
 
-from . import preview
+from . import preview, watch
 from .errorpage import error_page
 from .escaping import attr
 from .generate import Generated, Memo, generate
@@ -188,6 +192,7 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
         self.search_index = SearchIndex(keep=False)
         self.nav: Navigation | None = None
         self.last_build: preview.LastBuild | None = None
+        self.observer: BaseObserver | None = None
 
     def use(self, generated: Generated) -> None:
         """Hand over a generator result already computed (by ``factsheet build``)."""
@@ -378,9 +383,7 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
     ) -> LiveReloadServer:
-        for directory in (self.content_dir, self.templates_dir):
-            if directory.is_dir():
-                server.watch(str(directory))
+        self.observer = watch.watch(server, [self.content_dir, self.templates_dir])
         full_rebuild = server.builder
 
         def rebuild() -> None:
@@ -389,6 +392,12 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
 
         server.builder = rebuild
         return server
+
+    def on_shutdown(self) -> None:
+        if self.observer is not None:
+            self.observer.stop()
+            self.observer.join(timeout=5)
+            self.observer = None
 
     def fast_rebuild(self) -> bool:
         """Re-render only the pages an edit changed (see :mod:`generator.preview`).
@@ -401,6 +410,7 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
             return False
         assert last is not None
         templates = self.memo.templates_signature
+        started = time.perf_counter()
         self.collector.build_started()
         try:
             generated = generate(
@@ -437,7 +447,10 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
             only = {dest for dest in written if dest.endswith(".html")}
             for problem in check_site(str(site_dir), content, only=only):
                 log.error(problem.format())
-            log.info(f"re-rendered {len(pages)} changed pages and {len(downloads)} downloads")
+            log.info(
+                f"re-rendered {len(pages)} changed pages and {len(downloads)} downloads "
+                f"in {time.perf_counter() - started:.2f} s"
+            )
             return True
         finally:
             self.collector.build_ended()

@@ -7,6 +7,7 @@ ordering is made here, once, so that all pages and downloads agree.
 from __future__ import annotations
 
 import itertools
+import operator
 import os
 import re
 from collections.abc import Iterator
@@ -348,10 +349,19 @@ class ViewMemo:
 
     facts: dict[int, tuple[tuple[object, ...], FactView]] = field(default_factory=dict)
     coverage: dict[int, tuple[tuple[object, ...], Coverage]] = field(default_factory=dict)
+    sources: tuple[Source, ...] = ()
+    """The sources of the last run: while they are the same objects, a fact view's key
+    reduces to its fact, its sheet and its history (quotes, origins and roots depend on
+    nothing else)."""
+    source_views: dict[int, tuple[tuple[object, ...], SourceView]] = field(default_factory=dict)
 
 
 def _same(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
     return len(a) == len(b) and all(x is y or x == y for x, y in zip(a, b, strict=True))
+
+
+def _same_objects(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
+    return len(a) == len(b) and all(map(operator.is_, a, b))
 
 
 def build_views(
@@ -366,35 +376,48 @@ def build_views(
     sources = content.sources
     fact_views: dict[str, FactView] = {}
     kept_facts: dict[int, tuple[tuple[object, ...], FactView]] = {}
+    all_sources = tuple(sources.values())
+    same_sources = memo is not None and _same_objects(memo.sources, all_sources)
     for fact in content.facts.values():
         sheet = content.sheets.get(fact.sheet)
-        cited = tuple(sources.get(c.source) for c in fact.citations)
-        key: tuple[object, ...] = (
-            fact,
-            sheet,
-            history.fact_changed.get(fact.id),
-            *cited,
-            *(origins.roots.get(c.source) for c in fact.citations),
-            *(quotes.spans.get((fact.id, n)) for n in range(1, len(fact.citations) + 1)),
-            *(sources.get(d) for s in cited if s is not None for d in s.derived_from),
-        )
+        changed = history.fact_changed.get(fact.id)
         hit = memo.facts.get(id(fact)) if memo is not None else None
-        if hit is not None and _same(hit[0], key):
-            fact_view = hit[1]
-            fact_view.sources = sources
+        if (
+            same_sources
+            and hit is not None
+            and hit[0][0] is fact
+            and hit[0][1] is sheet
+            and hit[0][2] == changed
+        ):
+            key, fact_view = hit
         else:
-            fact_view = _fact_view(fact, sheet, sources, origins, quotes, history)
+            cited = tuple(sources.get(c.source) for c in fact.citations)
+            key = (
+                fact,
+                sheet,
+                changed,
+                *cited,
+                *(origins.roots.get(c.source) for c in fact.citations),
+                *(quotes.spans.get((fact.id, n)) for n in range(1, len(fact.citations) + 1)),
+                *(sources.get(d) for s in cited if s is not None for d in s.derived_from),
+            )
+            if hit is not None and _same(hit[0], key):
+                fact_view = hit[1]
+            else:
+                fact_view = _fact_view(fact, sheet, sources, origins, quotes, history)
+        fact_view.sources = sources
         fact_views[fact.id] = fact_view
         kept_facts[id(fact)] = (key, fact_view)
     if memo is not None:
         memo.facts = kept_facts
+        memo.sources = all_sources
     sheets = []
     for sheet in content.sheets.values():
         facts = [fact_views[f.id] for f in content.facts_of(sheet.id)]
-        topics = [
-            TopicView(t.id, t.title, t.intro, [f for f in facts if f.fact.topic == t.id])
-            for t in sheet.topics
-        ]
+        by_topic: dict[str, list[FactView]] = {}
+        for f in facts:
+            by_topic.setdefault(f.fact.topic, []).append(f)
+        topics = [TopicView(t.id, t.title, t.intro, by_topic.get(t.id, [])) for t in sheet.topics]
         keys = [
             KeyFigureView(fact_views[k.fact], k.meaning)
             for k in sheet.key_figures
@@ -418,6 +441,7 @@ def build_views(
         for parent in source.derived_from:
             repeated_by.setdefault(parent, []).append(source)
     kept_coverage: dict[int, tuple[tuple[object, ...], Coverage]] = {}
+    kept_views: dict[int, tuple[tuple[object, ...], SourceView]] = {}
     for source in sources.values():
         supported = supporting.get(source.id, [])
         roots = sorted(origins.roots.get(source.id, frozenset()))
@@ -439,10 +463,20 @@ def build_views(
             furniture=furniture,
             coverage=coverage,
         )
-        view.passages = _passages(view)
+        if memo is not None:
+            # The same view object again while what it shows is unchanged: its cited
+            # passages are not merged again, and its page is known unchanged at a glance.
+            view_key = source_key(view)
+            view_hit = memo.source_views.get(id(source))
+            if view_hit is not None and _same(view_hit[0], view_key):
+                view = view_hit[1]
+            kept_views[id(source)] = (view_key, view)
+        if not view.passages:
+            view.passages = _passages(view)
         source_views.append(view)
     if memo is not None:
         memo.coverage = kept_coverage
+        memo.source_views = kept_views
     return SiteView(content, sheets, source_views, origins)
 
 
