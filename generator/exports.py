@@ -250,26 +250,50 @@ class Encoded:
 
 def encode_facts(site: SiteView, memo: PageMemo | None = None) -> dict[str, Encoded]:
     """Every fact's record, encoded; with a memo, kept for fact views that did not change."""
+    last = memo.records if memo is not None else {}
     records: dict[str, Encoded] = {}
     kept: dict[int, tuple[object, Encoded]] = {}
     for sheet in site.sheets:
         for fact in sheet.facts:
-            hit = memo.records.get(id(fact)) if memo is not None else None
-            if hit is not None and hit[0] is fact:
-                encoded = hit[1]
-            else:
-                record = fact_record(fact)
-                encoded = Encoded(record, _utf8(record), csv_row(record).encode("utf-8"))
-            records[fact.id] = encoded
-            kept[id(fact)] = (fact, encoded)
+            kept[id(fact)] = hit = _encoded(fact, last)
+            records[fact.fact.id] = hit[1]
     if memo is not None:
         memo.records = kept
     return records
 
 
+def _encoded(fact: FactView, last: dict[int, tuple[object, Encoded]]) -> tuple[object, Encoded]:
+    hit = last.get(id(fact))
+    if hit is not None and hit[0] is fact:
+        return hit
+    record = fact_record(fact)
+    return (fact, Encoded(record, _utf8(record), csv_row(record).encode("utf-8")))
+
+
+@dataclass(frozen=True)
+class SheetRun:
+    """A sheet's facts as one run of facts.json array members and one run of CSV rows.
+
+    Downloads of several sheets (the site's) join these runs: with a memo, the 10,000
+    facts of a large site are not gone through again when one sheet changed.
+    """
+
+    sheet: SheetView
+    json: bytes
+    csv: bytes
+
+    @staticmethod
+    def of(sheet: SheetView, encoded: dict[str, Encoded]) -> SheetRun:
+        records = [encoded[f.fact.id] for f in sheet.facts]
+        return SheetRun(sheet, b",".join(r.json for r in records), b"".join(r.csv for r in records))
+
+
 def facts_document(site: SiteView, sheets: list[SheetView], records: Records) -> dict[str, Any]:
     """The facts.json document of these sheets (what :func:`facts_json` writes)."""
-    facts, sources = _contents(site, sheets)
+    facts = [f for sheet in sheets for f in sheet.facts]
+    cited = {c.source.id: c.source for f in facts for c in f.citations}
+    order = site.content.source_order()
+    sources = sorted(cited.values(), key=lambda s: order[s.id])
     return {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
@@ -279,12 +303,11 @@ def facts_document(site: SiteView, sheets: list[SheetView], records: Records) ->
     }
 
 
-def _contents(site: SiteView, sheets: list[SheetView]) -> tuple[list[FactView], list[Source]]:
-    """The facts of these sheets, and the sources they cite in the content's order."""
-    facts = [f for sheet in sheets for f in sheet.facts]
-    cited = {c.source.id: c.source for f in facts for c in f.citations}
+def _cited(site: SiteView, sheets: list[SheetView]) -> list[Source]:
+    """The sources that the facts of these sheets cite, in the content's order."""
+    cited = {s.id: s for sheet in sheets for s in sheet.sources}
     order = site.content.source_order()
-    return facts, sorted(cited.values(), key=lambda s: order[s.id])
+    return sorted(cited.values(), key=lambda s: order[s.id])
 
 
 def _roots(site: SiteView, source: Source) -> list[str]:
@@ -316,27 +339,22 @@ class JsonTexts:
         return [b"[", b",".join(texts), b"]"]
 
 
-def facts_json(
-    site: SiteView,
-    sheets: list[SheetView],
-    encoded: dict[str, Encoded],
-    texts: JsonTexts | None = None,
-) -> bytes:
+def facts_json(site: SiteView, runs: list[SheetRun], texts: JsonTexts | None = None) -> bytes:
     """facts.json of these sheets: ``dump_json(facts_document(...))``, from encoded parts."""
     texts = texts or JsonTexts()
-    facts, sources = _contents(site, sheets)
     members = {
         "format": [_utf8(FORMAT_NAME)],
         "version": [_utf8(FORMAT_VERSION)],
         "sheets": texts.array(
-            texts.of("sheet", s.sheet, None, functools.partial(sheet_record, s)) for s in sheets
+            texts.of("sheet", r.sheet.sheet, None, functools.partial(sheet_record, r.sheet))
+            for r in runs
         ),
         "sources": texts.array(
             texts.of("source", s, roots, functools.partial(source_record, s, roots))
-            for s in sources
+            for s in _cited(site, [r.sheet for r in runs])
             for roots in [_roots(site, s)]
         ),
-        "facts": texts.array(encoded[f.id].json for f in facts),
+        "facts": texts.array(r.json for r in runs if r.json),
     }
     parts = [b"{"]
     for key, value in members.items():
@@ -431,43 +449,53 @@ def csl_item(source: Source) -> dict[str, Any]:
 def files(site: SiteView, memo: PageMemo | None = None) -> dict[str, bytes]:
     """Every download of the site, by path (a sheet's own kept while it is unchanged)."""
     out: dict[str, bytes] = {}
-    encoded = encode_facts(site, memo)
+    last = memo.records if memo is not None else {}
     texts = JsonTexts(memo.json if memo is not None else None)
-    out["facts.json"] = facts_json(site, site.sheets, encoded, texts)
-    out["facts.csv"] = facts_csv(site.sheets, encoded)
-    out["sources.csl.json"] = _csl_json(site.content.sources.values(), texts)
-    kept: dict[str, tuple[tuple[object, ...], dict[str, bytes]]] = {}
+    kept: dict[str, tuple[tuple[object, ...], dict[str, bytes], SheetRun]] = {}
+    records: dict[int, tuple[object, Encoded]] = {}
+    runs: list[SheetRun] = []
     for sheet in site.sheets:
         key = (*sheet_key(sheet), *sheet.sources)
         hit = memo.files.get(sheet.id) if memo is not None else None
-        if (
-            hit is not None
-            and len(hit[0]) == len(key)
-            and all(a is b or a == b for a, b in zip(hit[0], key, strict=True))
-        ):
-            made = hit[1]
+        if hit is not None and _same(hit[0], key):
+            made, run = hit[1], hit[2]
+            if memo is not None:
+                records.update((id(f), (f, last[id(f)][1])) for f in run.sheet.facts)
         else:
+            mine = {id(f): _encoded(f, last) for f in sheet.facts}
+            records.update(mine)
+            run = SheetRun.of(sheet, {f.fact.id: mine[id(f)][1] for f in sheet.facts})
             base = f"sheets/{sheet.id}/"
             made = {
-                base + "facts.json": facts_json(site, [sheet], encoded, texts),
-                base + "facts.csv": facts_csv([sheet], encoded),
+                base + "facts.json": facts_json(site, [run], texts),
+                base + "facts.csv": facts_csv([run]),
                 base + "sources.csl.json": _csl_json(sheet.sources, texts),
             }
-        kept[sheet.id] = (key, made)
+        kept[sheet.id] = (key, made, run)
+        runs.append(run)
         out.update(made)
+    site_files = {
+        "facts.json": facts_json(site, runs, texts),
+        "facts.csv": facts_csv(runs),
+        "sources.csl.json": _csl_json(site.content.sources.values(), texts),
+    }
     if memo is not None:
         memo.files = kept
         memo.json = texts.made
+        memo.records = records
     for source in site.content.sources.values():
         if source.text_bytes is not None:
             out[f"sources/{source.id}.txt"] = source.text_bytes
-    return out
+    return {**site_files, **out}
 
 
-def facts_csv(sheets: list[SheetView], encoded: dict[str, Encoded]) -> bytes:
+def _same(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
+    return len(a) == len(b) and all(x is y or x == y for x, y in zip(a, b, strict=True))
+
+
+def facts_csv(runs: list[SheetRun]) -> bytes:
     """facts.csv of these sheets: a header row, then a row per fact."""
-    rows = [encoded[f.id].csv for sheet in sheets for f in sheet.facts]
-    return CSV_HEADER.encode("utf-8") + b"".join(rows)
+    return CSV_HEADER.encode("utf-8") + b"".join(r.csv for r in runs)
 
 
 def _nullable(schema: dict[str, Any]) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from . import content_schema
 from .filestamps import Digest, FileStamps, digest_of
 from .model import Content, Fact, Sheet, Source
 from .problems import Loc, Problem, display_path
-from .schema import INVALID, Context, Record
+from .schema import INVALID, Context, Located, Record
 from .yamlload import decode_text, load_yaml
 
 SOURCES_DIR = "sources"
@@ -163,7 +163,7 @@ def load_content(root: str | os.PathLike[str], cache: LoadCache | None = None) -
 
 def _load_sources(directory: Path, result: LoadResult, known: set[Path]) -> None:
     content, problems = result.content, result.problems
-    first_seen: dict[str, Loc] = {}
+    first_seen: dict[str, Source] = {}
     for path in _yaml_files(directory):
         known.add(path)
         result.files.append(str(path))
@@ -173,16 +173,17 @@ def _load_sources(directory: Path, result: LoadResult, known: set[Path]) -> None
             continue
         assert isinstance(source, Source)
         source.path = display_path(path)
-        loc = source.where.of("id") if source.where else Loc(source.path)
-        if source.id in first_seen:
+        first = first_seen.get(source.id)
+        if first is not None:
             problems.append(
                 Problem(
-                    loc,
-                    f"duplicate source id '{source.id}' (first used at {first_seen[source.id]})",
+                    _id_loc(source.where, source.path),
+                    f"duplicate source id '{source.id}' "
+                    f"(first used at {_id_loc(first.where, first.path)})",
                 )
             )
             continue
-        first_seen[source.id] = loc
+        first_seen[source.id] = source
         content.sources[source.id] = _with_archive(path, source, result)
 
 
@@ -237,7 +238,7 @@ def _load_sheets(directory: Path, result: LoadResult, known: set[Path]) -> None:
     if not directory.is_dir():
         return
     sheet_locs: dict[str, Loc] = {}
-    fact_locs: dict[str, Loc] = {}
+    fact_paths: dict[str, tuple[Fact, Path]] = {}
     for sheet_dir in sorted(p for p in directory.iterdir() if p.is_dir()):
         sheet_path = sheet_dir / SHEET_FILE
         files = _yaml_files(sheet_dir)
@@ -285,21 +286,27 @@ def _load_sheets(directory: Path, result: LoadResult, known: set[Path]) -> None:
                 _reuse_equal(facts, sheet_id, result.cache.facts)
             for fact in facts:
                 assert isinstance(fact, Fact)
-                loc = fact.where.of("id") if fact.where else Loc(display_path(path))
-                if fact.id in fact_locs:
+                seen = fact_paths.get(fact.id)
+                if seen is not None:
+                    first, first_path = seen
                     problems.append(
                         Problem(
-                            loc,
+                            _id_loc(fact.where, display_path(path)),
                             f"duplicate fact id '{fact.id}' (first used at "
-                            f"{fact_locs[fact.id]}); fact ids must be unique across all "
-                            "sheets, they are anchors and permalinks",
+                            f"{_id_loc(first.where, display_path(first_path))}); fact ids "
+                            "must be unique across all sheets, they are anchors and permalinks",
                         )
                     )
                     continue
-                fact_locs[fact.id] = loc
+                fact_paths[fact.id] = (fact, path)
                 if sheet_id is not None:
                     fact.sheet = sheet_id
                     content.facts[fact.id] = fact
+
+
+def _id_loc(where: Located | None, path: str) -> Loc:
+    """Where a record's id was written (worked out only for a problem)."""
+    return where.of("id") if where else Loc(path)
 
 
 def _reuse_equal(facts: list[Fact], sheet_id: str, last: dict[str, Fact]) -> None:

@@ -179,13 +179,20 @@ class PageMemo:
     kept result is used instead of rendering again.
     """
 
-    pages: dict[str, tuple[tuple[object, ...], str]] = field(default_factory=dict)
-    files: dict[str, tuple[tuple[object, ...], dict[str, bytes]]] = field(default_factory=dict)
+    pages: dict[str, tuple[tuple[object, ...], str, object]] = field(default_factory=dict)
+    """Path -> (what the page is made from, its Markdown, the view it showed)."""
+    files: dict[str, tuple[tuple[object, ...], dict[str, bytes], exports.SheetRun]] = field(
+        default_factory=dict
+    )
     search: dict[str, tuple[tuple[object, ...], list[SearchEntry]]] = field(default_factory=dict)
     records: dict[int, tuple[object, exports.Encoded]] = field(default_factory=dict)
     json: exports.Fragments = field(default_factory=dict)
     rendered: int = 0
     """Pages rendered in the last run (the rest came from the memo)."""
+
+
+def _fixed(key: tuple[object, ...]) -> Callable[[], tuple[object, ...]]:
+    return lambda: key
 
 
 def _same(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
@@ -209,53 +216,73 @@ def render_site(
             "source": source_page,
         },
     }
-    kept: dict[str, tuple[tuple[object, ...], str]] = {}
+    kept: dict[str, tuple[tuple[object, ...], str, object]] = {}
     pending: list[tuple[str, Callable[[], str]]] = []
 
-    def page(path: str, key: tuple[object, ...], template: str, **context: Any) -> None:
+    def page(
+        path: str,
+        make_key: Callable[[], tuple[object, ...]],
+        template: str,
+        view: object = None,
+        **context: Any,
+    ) -> None:
         hit = memo.pages.get(path) if memo is not None else None
+        if hit is not None and view is not None and hit[2] is view:
+            # the very view object of the last run (kept by the views' memo): unchanged
+            site.pages[path] = hit[1]
+            kept[path] = hit
+            return
+        key = make_key()
         if hit is not None and _same(hit[0], key):
             site.pages[path] = hit[1]
-            kept[path] = (key, hit[1])
+            kept[path] = (key, hit[1], view)
             return
         site.pages[path] = ""  # keeps the order; filled in below
-        kept[path] = (key, "")
+        kept[path] = (key, "", view)
         pending.append(
             (path, functools.partial(templates.render, template, path, **context, **common))
         )
 
     page(
         HOME,
-        tuple(x for sv in view.sheets for x in (sv.sheet, len(sv.facts), len(sv.sources))),
+        lambda: tuple(x for sv in view.sheets for x in (sv.sheet, len(sv.facts), len(sv.sources))),
         "home.md.j2",
     )
     site.nav.append(HOME)
     for sheet in view.sheets:
         key = sheet_key(sheet)
         path = sheet_page(sheet.id)
-        page(path, key, "sheet.md.j2", sheet=sheet)
+        page(path, _fixed(key), "sheet.md.j2", sheet=sheet)
         diff_path = differences_page(sheet.id)
-        page(diff_path, key, "differences.md.j2", sheet=sheet)
+        page(diff_path, _fixed(key), "differences.md.j2", sheet=sheet)
         fixes_path = corrections_page(sheet.id)
-        page(fixes_path, key, "corrections.md.j2", sheet=sheet)
+        page(fixes_path, _fixed(key), "corrections.md.j2", sheet=sheet)
         if len(view.sheets) <= NAV_SHEETS:
             site.nav.append((sheet.sheet.title, [path, diff_path, fixes_path]))
     page(
         SOURCES_INDEX,
-        tuple(x for sv in view.sources for x in (sv.source, len(sv.facts), *sv.derived_from)),
+        lambda: tuple(
+            x for sv in view.sources for x in (sv.source, len(sv.facts), *sv.derived_from)
+        ),
         "sources.md.j2",
     )
     site.nav.append(SOURCES_INDEX)
     for source in view.sources:
-        page(source_page(source.id), source_key(source), "source.md.j2", source=source)
-    page(FORMAT_PAGE, (), "format.md.j2")
+        page(
+            source_page(source.id),
+            functools.partial(source_key, source),
+            "source.md.j2",
+            view=source,
+            source=source,
+        )
+    page(FORMAT_PAGE, tuple, "format.md.j2")
     site.nav.append(FORMAT_PAGE)
     tasks: list[Callable[[], Any]] = [task for _, task in pending]
     tasks.append(functools.partial(exports.files, view, memo))
     *markdowns, downloads = fork_map(tasks, jobs if memo is None else 1)
     for (path, _), markdown in zip(pending, markdowns, strict=True):
         site.pages[path] = markdown
-        kept[path] = (kept[path][0], markdown)
+        kept[path] = (kept[path][0], markdown, kept[path][2])
     if memo is not None:
         memo.pages = kept
         memo.rendered = len(pending)

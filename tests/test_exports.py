@@ -69,7 +69,7 @@ def test_a_sheets_sources_keep_the_content_order(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    from generator.exports import _contents
+    from generator.exports import _cited
 
     root = Path(__file__).parent.parent
     content = tmp_path / "content"
@@ -82,8 +82,8 @@ def test_a_sheets_sources_keep_the_content_order(tmp_path: Path) -> None:
     view = site_view(tmp_path)
     few = 0
     for sheet in view.sheets:
-        facts, sources = _contents(view, [sheet])
-        cited = {c.source.id for f in facts for c in f.citations}
+        sources = _cited(view, [sheet])
+        cited = {c.source.id for f in sheet.facts for c in f.citations}
         assert [s.id for s in sources] == [s for s in view.content.sources if s in cited]
         few += len(cited) * 4 < len(view.content.sources)
     assert few, "no sheet cites only a few of the sources"

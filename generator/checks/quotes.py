@@ -7,6 +7,7 @@ and says so when the quote is in fact in another source.
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
 
 from ..model import Citation, Content, Fact, Source
@@ -20,6 +21,10 @@ class CitedPassage:
     number: int
     """1-based number of the citation within its fact."""
     span: Span
+
+
+Resolved = tuple[dict[tuple[str, int], Span], list["CitedPassage"]]
+"""A source's resolved spans, by (fact id, citation number), and its passages in order."""
 
 
 @dataclass
@@ -41,20 +46,40 @@ class QuoteIndex:
     furniture: dict[str, list[Span]] = field(default_factory=dict)
     """Source id -> passages marked as page furniture (after resolve)."""
     resolved: bool = False
+    memo: QuoteMemo | None = None
 
     def resolve(self) -> QuoteIndex:
-        """Map every found position back to its archived text (once)."""
+        """Map every found position back to its archived text (once).
+
+        With a memo (``serve``), a source whose text and found positions are those of the
+        last run gets the spans and passages of the last run.
+        """
         if self.resolved:
             return self
-        for (fact, number), (sid, start, end) in self.found.items():
-            span = self.texts[sid].span(start, end)
-            self.spans[(fact, number)] = span
-            self.by_source.setdefault(sid, []).append(CitedPassage(fact, number, span))
-        for passages in self.by_source.values():
-            passages.sort(key=lambda p: (p.span.start, p.fact, p.number))
+        found_in: dict[str, list[tuple[tuple[str, int], int, int]]] = {}
+        for key, (sid, start, end) in self.found.items():
+            found_in.setdefault(sid, []).append((key, start, end))
+        kept: dict[str, tuple[ArchivedText, list[tuple[tuple[str, int], int, int]], Resolved]] = {}
+        last = self.memo.resolved if self.memo is not None else {}
+        for sid, entries in found_in.items():
+            text = self.texts[sid]
+            hit = last.get(sid)
+            if hit is not None and hit[0] is text and hit[1] == entries:
+                spans, passages = hit[2]
+            else:
+                spans = {key: text.span(start, end) for key, start, end in entries}
+                passages = sorted(
+                    (CitedPassage(fact, number, span) for (fact, number), span in spans.items()),
+                    key=lambda p: (p.span.start, p.fact, p.number),
+                )
+            self.spans.update(spans)
+            self.by_source[sid] = passages
+            kept[sid] = (text, entries, (spans, passages))
+        if self.memo is not None:
+            self.memo.resolved = kept
         for sid, found in self.furniture_found.items():
-            spans = [self.texts[sid].span(start, end) for start, end in found]
-            self.furniture[sid] = sorted(spans, key=lambda s: s.start)
+            marked = [self.texts[sid].span(start, end) for start, end in found]
+            self.furniture[sid] = sorted(marked, key=lambda s: s.start)
         self.resolved = True
         return self
 
@@ -81,24 +106,39 @@ class QuoteMemo:
     facts: dict[int, tuple[Fact, tuple[Source | None, ...], dict[int, tuple[str, int, int]]]] = (
         field(default_factory=dict)
     )
+    sources: tuple[Source, ...] = ()
+    """The sources of the last run: while they are the same objects, so are a fact's."""
+    resolved: dict[str, tuple[ArchivedText, list[tuple[tuple[str, int], int, int]], Resolved]] = (
+        field(default_factory=dict)
+    )
+    """Source id -> its text, the positions found in it and their spans and passages."""
 
 
 def check(content: Content, memo: QuoteMemo | None = None) -> tuple[QuoteIndex, list[Problem]]:
-    index = QuoteIndex()
+    index = QuoteIndex(memo=memo)
     if memo is not None:
         for known in content.sources.values():
             kept = memo.texts.get(id(known))
             if kept is not None and kept[0] is known:
                 index.texts[known.id] = kept[1]
     problems: list[Problem] = []
+    all_sources = tuple(content.sources.values())
+    same_sources = memo is not None and _same(memo.sources, all_sources)
+    found = index.found
     for fact in content.facts.values():
-        cited = tuple(content.sources.get(c.source) for c in fact.citations)
         if memo is not None:
             hit = memo.facts.get(id(fact))
-            if hit is not None and hit[0] is fact and _same(hit[1], cited):
-                for number, position in hit[2].items():
-                    index.found[(fact.id, number)] = position
-                continue
+            if hit is not None and hit[0] is fact:
+                if same_sources:
+                    cited = hit[1]
+                else:
+                    cited = tuple(content.sources.get(c.source) for c in fact.citations)
+                if same_sources or _same(hit[1], cited):
+                    fact_id = fact.id
+                    for number, position in hit[2].items():
+                        found[(fact_id, number)] = position
+                    continue
+        cited = tuple(content.sources.get(c.source) for c in fact.citations)
         before = len(problems)
         for number, citation in enumerate(fact.citations, start=1):
             source = content.sources.get(citation.source)
@@ -123,6 +163,7 @@ def check(content: Content, memo: QuoteMemo | None = None) -> tuple[QuoteIndex, 
         }
         live = {id(f) for f in content.facts.values()}
         memo.facts = {k: v for k, v in memo.facts.items() if k in live}
+        memo.sources = all_sources
     for source in content.sources.values():
         archived = index.text_of(source)
         if archived is not None:
@@ -131,7 +172,7 @@ def check(content: Content, memo: QuoteMemo | None = None) -> tuple[QuoteIndex, 
 
 
 def _same(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
-    return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
+    return len(a) == len(b) and all(map(operator.is_, a, b))
 
 
 def _check_citation(

@@ -35,9 +35,9 @@ def check(
     for sheet in content.sheets.values():
         problems.extend(_check_sheet(content, sheet, complete=sheet.id not in incomplete_sheets))
     for fact in content.facts.values():
-        path = fact.where.loc.path if fact.where else ""
         for citation in fact.citations:
             if citation.source not in content.sources and not skip_unknown_sources:
+                path = fact.where.path if fact.where else ""
                 problems.append(
                     Problem(
                         _loc(citation.where, "source", path),
@@ -55,30 +55,33 @@ def check(
 def _check_sheet(content: Content, sheet: Sheet, *, complete: bool) -> list[Problem]:
     problems: list[Problem] = []
     path = sheet.where.loc.path if sheet.where else sheet.dir
-    anchors: dict[str, str] = {}
+    anchors: dict[str, tuple[str, Located | None, str]] = {}
 
-    def claim(anchor: str, what: str, loc: Loc) -> None:
+    def claim(anchor: str, what: str, where: Located | None, file: str) -> None:
+        """Take an anchor of the sheet page (its position is only worked out for a problem)."""
         if anchor in RESERVED_ANCHORS:
             problems.append(
                 Problem(
-                    loc,
+                    _loc(where, "id", file),
                     f"{what} id '{anchor}' is reserved for a section of the "
                     "sheet page; choose another id",
                 )
             )
         elif anchor in anchors:
+            first, first_where, first_file = anchors[anchor]
             problems.append(
                 Problem(
-                    loc,
+                    _loc(where, "id", file),
                     f"{what} id '{anchor}' is already used by "
-                    f"{anchors[anchor]} on the same page; ids must be unique",
+                    f"{first} at {_loc(first_where, 'id', first_file)} on the same page; "
+                    "ids must be unique",
                 )
             )
         else:
-            anchors[anchor] = f"{what} at {loc}"
+            anchors[anchor] = (what, where, file)
 
     for topic in sheet.topics:
-        claim(topic.id, "topic", _loc(topic.where, "id", path))
+        claim(topic.id, "topic", topic.where, path)
     scope_ids: dict[str, Loc] = {}
     for scope in sheet.scopes:
         loc = _loc(scope.where, "id", path)
@@ -91,8 +94,8 @@ def _check_sheet(content: Content, sheet: Sheet, *, complete: bool) -> list[Prob
         scope_ids[scope.id] = loc
     topic_ids = {t.id for t in sheet.topics}
     for fact in content.facts_of(sheet.id):
-        fpath = fact.where.loc.path if fact.where else path
-        claim(fact.id, "fact", _loc(fact.where, "id", fpath))
+        fpath = fact.where.path if fact.where else path
+        claim(fact.id, "fact", fact.where, fpath)
         if fact.topic not in topic_ids:
             problems.append(
                 Problem(
