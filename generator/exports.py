@@ -455,8 +455,11 @@ def files(site: SiteView, memo: PageMemo | None = None) -> dict[str, bytes]:
     records: dict[int, tuple[object, Encoded]] = {}
     runs: list[SheetRun] = []
     for sheet in site.sheets:
-        key = (*sheet_key(sheet), *sheet.sources)
         hit = memo.files.get(sheet.id) if memo is not None else None
+        if hit is not None and hit[2].sheet is sheet:  # the very view of the last run
+            key = hit[0]
+        else:
+            key = (*sheet_key(sheet), *sheet.sources)
         if hit is not None and _same(hit[0], key):
             made, run = hit[1], hit[2]
             if memo is not None:

@@ -191,10 +191,6 @@ class PageMemo:
     """Pages rendered in the last run (the rest came from the memo)."""
 
 
-def _fixed(key: tuple[object, ...]) -> Callable[[], tuple[object, ...]]:
-    return lambda: key
-
-
 def _same(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
     return len(a) == len(b) and all(x is y or x == y for x, y in zip(a, b, strict=True))
 
@@ -250,13 +246,13 @@ def render_site(
     )
     site.nav.append(HOME)
     for sheet in view.sheets:
-        key = sheet_key(sheet)
+        key = functools.partial(sheet_key, sheet)
         path = sheet_page(sheet.id)
-        page(path, _fixed(key), "sheet.md.j2", sheet=sheet)
+        page(path, key, "sheet.md.j2", view=sheet, sheet=sheet)
         diff_path = differences_page(sheet.id)
-        page(diff_path, _fixed(key), "differences.md.j2", sheet=sheet)
+        page(diff_path, key, "differences.md.j2", view=sheet, sheet=sheet)
         fixes_path = corrections_page(sheet.id)
-        page(fixes_path, _fixed(key), "corrections.md.j2", sheet=sheet)
+        page(fixes_path, key, "corrections.md.j2", view=sheet, sheet=sheet)
         if len(view.sheets) <= NAV_SHEETS:
             site.nav.append((sheet.sheet.title, [path, diff_path, fixes_path]))
     page(

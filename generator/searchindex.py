@@ -42,22 +42,23 @@ def segment(text: str) -> str:
     return _HAN.sub(cut, text).strip("\u200b")
 
 
-def _dumps(data: Any) -> str:
-    return json.dumps(data, separators=(",", ":"))
+def _dumps(data: Any) -> bytes:
+    """Compact JSON, ASCII as Material writes it, as bytes (the index is one join of them)."""
+    return json.dumps(data, separators=(",", ":")).encode("ascii")
 
 
 class SearchIndex:
     """Writes the index: Material's entries, then the generator's.
 
-    ``keep`` (the preview) remembers each entry's JSON text, by entry, and Material's part.
+    ``keep`` (the preview) remembers each entry's JSON, by entry, and Material's part.
     """
 
     def __init__(self, *, keep: bool = False) -> None:
         self.keep = keep
-        self.entries: dict[int, tuple[SearchEntry, str, str]] = {}
-        """id(entry) -> (entry, its URL, its JSON text)."""
-        self.material: list[tuple[str, str]] | None = None
-        """Material's index as (key, JSON text) pairs, "docs" holding the joined entries."""
+        self.entries: dict[int, tuple[SearchEntry, str, bytes]] = {}
+        """id(entry) -> (entry, its URL, its JSON)."""
+        self.material: list[tuple[str, bytes]] | None = None
+        """Material's index as (key, JSON) pairs, "docs" holding the joined entries."""
 
     def after_build(self, site_dir: Path, site: RenderedSite, files: Files) -> None:
         """Add the entries to the index Material has just written (if search is enabled)."""
@@ -67,7 +68,7 @@ class SearchIndex:
             return
         data = json.loads(path.read_text(encoding="utf-8"))
         material = [
-            (key, ",".join(_dumps(d) for d in value) if key == "docs" else _dumps(value))
+            (key, b",".join(_dumps(d) for d in value) if key == "docs" else _dumps(value))
             for key, value in data.items()
         ]
         self.material = material if self.keep else None
@@ -81,11 +82,11 @@ class SearchIndex:
         return True
 
     def _write(
-        self, path: Path, material: list[tuple[str, str]], site: RenderedSite, files: Files
+        self, path: Path, material: list[tuple[str, bytes]], site: RenderedSite, files: Files
     ) -> None:
         urls = {f.src_uri: f.url for f in files.documentation_pages()}
-        ours: list[str] = []
-        kept: dict[int, tuple[SearchEntry, str, str]] = {}
+        ours: list[bytes] = []
+        kept: dict[int, tuple[SearchEntry, str, bytes]] = {}
         for entry in site.search:
             url = urls.get(entry.page)
             if url is None:
@@ -102,9 +103,14 @@ class SearchIndex:
             ours.append(hit[2])
         if self.keep:
             self.entries = kept
-        members = []
+        parts = [b"{"]
         for key, text in material:
+            if len(parts) > 1:
+                parts.append(b",")
+            parts.append(_dumps(key) + b":")
             if key == "docs":
-                text = "[" + ",".join(t for t in (text, *ours) if t) + "]"
-            members.append(f"{_dumps(key)}:{text}")
-        path.write_text("{" + ",".join(members) + "}", encoding="utf-8")
+                parts.extend((b"[", b",".join(t for t in (text, *ours) if t), b"]"))
+            else:
+                parts.append(text)
+        parts.append(b"}")
+        path.write_bytes(b"".join(parts))

@@ -354,6 +354,10 @@ class ViewMemo:
     reduces to its fact, its sheet and its history (quotes, origins and roots depend on
     nothing else)."""
     source_views: dict[int, tuple[tuple[object, ...], SourceView]] = field(default_factory=dict)
+    sheets: dict[str, tuple[tuple[object, ...], SheetView, Supporting]] = field(
+        default_factory=dict
+    )
+    history: History | None = None
 
 
 def _same(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
@@ -412,30 +416,26 @@ def build_views(
         memo.facts = kept_facts
         memo.sources = all_sources
     sheets = []
+    supporting: dict[str, list[tuple[FactView, list[CitationView]]]] = {}
+    same_history = memo is not None and memo.history == history
+    kept_sheets: dict[str, tuple[tuple[object, ...], SheetView, Supporting]] = {}
     for sheet in content.sheets.values():
         facts = [fact_views[f.id] for f in content.facts_of(sheet.id)]
-        by_topic: dict[str, list[FactView]] = {}
-        for f in facts:
-            by_topic.setdefault(f.fact.topic, []).append(f)
-        topics = [TopicView(t.id, t.title, t.intro, by_topic.get(t.id, [])) for t in sheet.topics]
-        keys = [
-            KeyFigureView(fact_views[k.fact], k.meaning)
-            for k in sheet.key_figures
-            if k.fact in fact_views
-        ]
-        cited_sources: dict[str, Source] = {}
-        for f in facts:
-            for c in f.citations:
-                cited_sources.setdefault(c.source.id, c.source)
-        sheets.append(SheetView(sheet, topics, keys, facts, list(cited_sources.values()), history))
+        key = (sheet, *facts, None, *(fact_views.get(k.fact) for k in sheet.key_figures))
+        sheet_hit = memo.sheets.get(sheet.id) if memo is not None else None
+        if same_history and sheet_hit is not None and _same_objects(sheet_hit[0], key):
+            sheet_view, contributions = sheet_hit[1], sheet_hit[2]
+        else:
+            sheet_view = _sheet_view(sheet, facts, fact_views, history)
+            contributions = _supporting(facts)
+        kept_sheets[sheet.id] = (key, sheet_view, contributions)
+        sheets.append(sheet_view)
+        for sid, pairs in contributions.items():  # facts in content order, sheet by sheet
+            supporting.setdefault(sid, []).extend(pairs)
+    if memo is not None:
+        memo.sheets = kept_sheets
+        memo.history = history
     source_views = []
-    supporting: dict[str, list[tuple[FactView, list[CitationView]]]] = {}
-    for fv in fact_views.values():
-        mine: dict[str, list[CitationView]] = {}
-        for c in fv.citations:
-            mine.setdefault(c.source.id, []).append(c)
-        for sid, cites in mine.items():
-            supporting.setdefault(sid, []).append((fv, cites))
     repeated_by: dict[str, list[Source]] = {}
     for source in sources.values():
         for parent in source.derived_from:
@@ -478,6 +478,40 @@ def build_views(
         memo.coverage = kept_coverage
         memo.source_views = kept_views
     return SiteView(content, sheets, source_views, origins)
+
+
+def _sheet_view(
+    sheet: Sheet, facts: list[FactView], fact_views: dict[str, FactView], history: History
+) -> SheetView:
+    by_topic: dict[str, list[FactView]] = {}
+    for f in facts:
+        by_topic.setdefault(f.fact.topic, []).append(f)
+    topics = [TopicView(t.id, t.title, t.intro, by_topic.get(t.id, [])) for t in sheet.topics]
+    keys = [
+        KeyFigureView(fact_views[k.fact], k.meaning)
+        for k in sheet.key_figures
+        if k.fact in fact_views
+    ]
+    cited_sources: dict[str, Source] = {}
+    for f in facts:
+        for c in f.citations:
+            cited_sources.setdefault(c.source.id, c.source)
+    return SheetView(sheet, topics, keys, facts, list(cited_sources.values()), history)
+
+
+Supporting = dict[str, list[tuple[FactView, list[CitationView]]]]
+"""Source id -> the facts citing it, each with its citations of that source."""
+
+
+def _supporting(facts: list[FactView]) -> Supporting:
+    found: Supporting = {}
+    for fv in facts:
+        mine: dict[str, list[CitationView]] = {}
+        for c in fv.citations:
+            mine.setdefault(c.source.id, []).append(c)
+        for sid, cites in mine.items():
+            found.setdefault(sid, []).append((fv, cites))
+    return found
 
 
 def _fact_view(

@@ -27,6 +27,7 @@ class CheckMemo:
 
     quotes: quotes.QuoteMemo = field(default_factory=quotes.QuoteMemo)
     figures: dict[int, tuple[Fact, list[Problem]]] = field(default_factory=dict)
+    sheets: references.SheetMemo = field(default_factory=dict)
 
 
 def run_checks(
@@ -48,6 +49,7 @@ def run_checks(
             content,
             skip_unknown_sources=skip_unknown_sources,
             incomplete_sheets=incomplete_sheets,
+            memo=memo.sheets if memo else None,
         )
     )
     problems.extend(archives.check(content))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import operator
 from collections.abc import Iterable
 
 from ..model import Content, Sheet
@@ -25,15 +26,38 @@ def _suggest(word: str, options: Iterable[str]) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
+SheetMemo = dict[str, tuple[tuple[object, ...], list[Problem]]]
+"""Sheet id -> (the objects its checks looked at, the problems found), kept by ``serve``."""
+
+
 def check(
     content: Content,
     *,
     skip_unknown_sources: bool = False,
     incomplete_sheets: frozenset[str] | set[str] = frozenset(),
+    memo: SheetMemo | None = None,
 ) -> list[Problem]:
     problems: list[Problem] = []
+    kept: SheetMemo = {}
     for sheet in content.sheets.values():
-        problems.extend(_check_sheet(content, sheet, complete=sheet.id not in incomplete_sheets))
+        complete = sheet.id not in incomplete_sheets
+        key = (
+            sheet,
+            complete,
+            *content.facts_of(sheet.id),
+            None,
+            *(content.facts.get(k.fact) for k in sheet.key_figures),
+        )
+        hit = memo.get(sheet.id) if memo is not None else None
+        if hit is not None and len(hit[0]) == len(key) and all(map(operator.is_, hit[0], key)):
+            found = hit[1]
+        else:
+            found = _check_sheet(content, sheet, complete=complete)
+        kept[sheet.id] = (key, found)
+        problems.extend(found)
+    if memo is not None:
+        memo.clear()
+        memo.update(kept)
     for fact in content.facts.values():
         for citation in fact.citations:
             if citation.source not in content.sources and not skip_unknown_sources:
