@@ -64,7 +64,14 @@ def lift(markdown: str) -> Lifted:
     return Lifted("".join(parts), blocks)
 
 
+_PLACEHOLDER = re.compile(r'<div class="fs-lifted" data-fs-block="\d+"></div>')
+
+
 def restore(html: str, lifted: Lifted) -> str:
-    for key, block in lifted.blocks.items():
-        html = html.replace(key, block, 1)
-    return html
+    """Put each block back at its placeholder (its first occurrence), in one pass."""
+    blocks = dict(lifted.blocks)
+
+    def put(match: re.Match[str]) -> str:
+        return blocks.pop(match.group(), match.group())
+
+    return _PLACEHOLDER.sub(put, html)
