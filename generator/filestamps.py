@@ -7,8 +7,10 @@ modification time, change time, size or inode differ from when it was last hashe
 
 Modification times are not proof on their own: a file written twice within one tick of
 the filesystem's clock keeps its time. As git does with its index ("racily clean"
-entries), a file whose times are within :data:`RACY_NS` of the moment it was read is not
+entries), a file modified within :data:`RACY_NS` of the moment it was read is not
 trusted by its ``stat``: it is hashed again at the next look, until it is old enough.
+(The change time is compared, but does not make a file racy: copying or checking out a
+tree sets it to now for every file, while keeping or setting modification times.)
 Whether a file changed is always decided by a digest of its bytes.
 """
 
@@ -70,7 +72,7 @@ class FileStamps:
             return None, None
         self.reads += 1
         digest = digest_of(data)
-        trusted = max(st.st_mtime_ns, st.st_ctime_ns) < now - RACY_NS
+        trusted = st.st_mtime_ns < now - RACY_NS
         self.seen[key] = (stat, digest, trusted)
         return digest, data
 
