@@ -33,8 +33,9 @@ MkDocs events used (see https://www.mkdocs.org/dev-guide/plugins/#events):
 ``on_serve``    watches the content and templates directories for live reload (native file
                 events as well as MkDocs' polling, :mod:`generator.watch`), and puts
                 the fast path (:mod:`generator.preview`) in front of MkDocs' rebuild: an
-                edit that only changes pages' content re-renders just those pages.
-``on_shutdown`` stops the native file watcher.
+                edit that only changes pages' content re-renders just those pages (and
+                checks them with the sanitiser once the browsers reload, :class:`AfterReload`).
+``on_shutdown`` waits for that check and stops the native file watcher.
 
 While serving, each rebuild runs with the cyclic garbage collector paused (the memo keeps
 millions of objects alive, and every full collection would scan them all in the middle of
@@ -50,6 +51,7 @@ import logging
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +72,7 @@ from .errorpage import error_page
 from .escaping import attr
 from .generate import Generated, Memo, generate
 from .lift import Lifted, lift, restore
+from .model import Content
 from .pages import RenderedSite
 from .parallel import PageRenderer, default_jobs
 from .problems import Problem, format_problems
@@ -164,6 +167,47 @@ class IdleCollector:
             gc.collect()
 
 
+class AfterReload:
+    """One job at a time, run shortly after the rebuild, for what need not delay the reload.
+
+    The preview's fast path checks the pages it wrote with the sanitiser here: while
+    serving, the check only logs what it finds (the pages are served either way), so the
+    browsers reload, and fetch the page, before it starts (``delay``). The next rebuild
+    waits for it (or runs it at once, if it has not started): it must not read pages
+    while they are being written.
+    """
+
+    def __init__(self, delay: float = 0.3) -> None:
+        self.delay = delay
+        self.lock = threading.Lock()
+        self.job: Callable[[], None] | None = None
+        self.timer: threading.Timer | None = None
+
+    def start(self, job: Callable[[], None]) -> None:
+        self.wait()
+        with self.lock:
+            self.job = job
+            self.timer = threading.Timer(self.delay, self._run)
+            self.timer.daemon = True
+            self.timer.start()
+
+    def _run(self) -> None:
+        with self.lock:
+            job, self.job = self.job, None
+            if job is not None:
+                job()
+
+    def wait(self) -> None:
+        """Return once the job has run, running it here if it had not started."""
+        timer = self.timer
+        if timer is None:
+            return
+        timer.cancel()
+        self._run()  # holds the lock while a started job runs, or runs the pending one
+        timer.join()
+        self.timer = None
+
+
 class FactsheetPlugin(BasePlugin[FactsheetConfig]):
     supports_multiple_instances = False
 
@@ -193,6 +237,7 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
         self.nav: Navigation | None = None
         self.last_build: preview.LastBuild | None = None
         self.observer: BaseObserver | None = None
+        self.after_reload = AfterReload()
 
     def use(self, generated: Generated) -> None:
         """Hand over a generator result already computed (by ``factsheet build``)."""
@@ -235,6 +280,7 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if self.serving:
+            self.after_reload.wait()
             self.collector.build_started()
             self.last_build = None  # set again when this build has gone through
         base_dir = Path(config.config_file_path or ".").resolve().parent
@@ -394,6 +440,7 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
         return server
 
     def on_shutdown(self) -> None:
+        self.after_reload.wait()
         if self.observer is not None:
             self.observer.stop()
             self.observer.join(timeout=5)
@@ -411,6 +458,7 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
         assert last is not None
         templates = self.memo.templates_signature
         started = time.perf_counter()
+        self.after_reload.wait()
         self.collector.build_started()
         try:
             generated = generate(
@@ -445,8 +493,7 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
             self.changed = set(changed)
             content = generated.loaded.content if generated.loaded else None
             only = {dest for dest in written if dest.endswith(".html")}
-            for problem in check_site(str(site_dir), content, only=only):
-                log.error(problem.format())
+            self.after_reload.start(functools.partial(_log_unsafe, site_dir, content, only))
             log.info(
                 f"re-rendered {len(pages)} changed pages and {len(downloads)} downloads "
                 f"in {time.perf_counter() - started:.2f} s"
@@ -454,6 +501,12 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
             return True
         finally:
             self.collector.build_ended()
+
+
+def _log_unsafe(site_dir: Path, content: Content | None, only: set[str]) -> None:
+    """The sanitiser's check of pages the preview rewrote; what it finds is logged."""
+    for problem in check_site(str(site_dir), content, only=only):
+        log.error(problem.format())
 
 
 def _replace(files: Files, file: File) -> None:

@@ -1,4 +1,5 @@
-"""What the preview keeps between rebuilds: compiled theme templates, and a paused collector."""
+"""What the preview keeps between rebuilds (compiled theme templates, a paused collector),
+and the sanitiser's check it runs once the browsers reload."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import gc
 from pathlib import Path
 
 import jinja2
+import pytest
 
 from generator.mkdocs_plugin import IdleCollector, MemoryBytecodeCache
 
@@ -57,3 +59,41 @@ def test_the_collector_is_paused_while_building_and_runs_when_idle() -> None:
             gc.enable()
         else:
             gc.disable()
+
+
+def test_after_reload_runs_one_job_at_a_time_and_can_be_waited_for() -> None:
+    import time
+
+    from generator.mkdocs_plugin import AfterReload
+
+    done: list[str] = []
+    after = AfterReload(delay=0.05)
+    after.start(lambda: done.append("first"))
+    assert done == []  # the rebuild returns (and the browsers reload) first
+    time.sleep(0.3)
+    assert done == ["first"]  # then it runs by itself
+    after = AfterReload(delay=60)
+    after.start(lambda: done.append("second"))
+    after.start(lambda: done.append("third"))  # the next rebuild runs a pending job first
+    assert done == ["first", "second"]
+    after.wait()
+    assert done == ["first", "second", "third"] and after.timer is None
+    after.wait()  # nothing left to run
+    assert done == ["first", "second", "third"]
+
+
+def test_the_check_after_a_fast_rebuild_logs_unsafe_markup(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from generator.mkdocs_plugin import _log_unsafe
+
+    from .test_sanitize import page
+
+    (tmp_path / "sheets").mkdir()
+    (tmp_path / "sheets/index.html").write_text(page("<p>Hi<script>alert(1)</script></p>"))
+    (tmp_path / "sheets/clean.html").write_text(page("<p>Fine</p>"))
+    with caplog.at_level("ERROR", logger="mkdocs.plugins.factsheet"):
+        _log_unsafe(tmp_path, None, {"sheets/index.html", "sheets/clean.html"})
+    errors = [r.getMessage() for r in caplog.records]
+    assert errors and all("unsafe markup on page sheets/index.html" in e for e in errors)
+    assert any("removed the element <script>" in e for e in errors)
