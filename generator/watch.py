@@ -64,7 +64,14 @@ class ChangeHandler(FileSystemEventHandler):
             log.debug("native file events arrive: stopped polling the content")
 
     def on_any_event(self, event: FileSystemEvent) -> None:
-        if event.is_directory or event.event_type not in CHANGES:
+        if event.is_directory:
+            # A directory created, deleted or moved (a sheet's, say) changes the files
+            # under it, whether or not an event arrives for each of them.
+            if event.event_type in ("created", "deleted", "moved"):
+                log.debug(str(event))
+                self.rebuild()
+            return
+        if event.event_type not in CHANGES:
             return
         paths = [os.fsdecode(event.src_path)]
         dest = getattr(event, "dest_path", "")  # moves only, before watchdog 4

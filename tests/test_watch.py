@@ -8,6 +8,8 @@ import time
 from pathlib import Path
 
 from watchdog.events import (
+    DirModifiedEvent,
+    DirMovedEvent,
     FileClosedNoWriteEvent,
     FileModifiedEvent,
     FileMovedEvent,
@@ -76,6 +78,15 @@ def test_a_save_through_a_temporary_file_and_a_rename(tmp_path: Path) -> None:
     temp.write_text("- id: one\n")
     os.replace(temp, path)
     handler.dispatch(FileMovedEvent(str(temp), str(path)))
+    assert server.take() == 1
+
+
+def test_a_sheet_directory_moved_away_is_a_change(tmp_path: Path) -> None:
+    server = FakeServer()
+    handler = ChangeHandler(server)  # type: ignore[arg-type]
+    handler.dispatch(DirModifiedEvent(str(tmp_path)))  # an entry changed: its file says so
+    assert server.take() == 0
+    handler.dispatch(DirMovedEvent(str(tmp_path / "sheet"), "/elsewhere/sheet"))
     assert server.take() == 1
 
 
