@@ -7,7 +7,6 @@ import gc
 from pathlib import Path
 
 import jinja2
-import pytest
 
 from generator.mkdocs_plugin import IdleCollector, MemoryBytecodeCache
 
@@ -82,18 +81,30 @@ def test_after_reload_runs_one_job_at_a_time_and_can_be_waited_for() -> None:
     assert done == ["first", "second", "third"]
 
 
-def test_the_check_after_a_fast_rebuild_logs_unsafe_markup(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
-    from generator.mkdocs_plugin import _log_unsafe
+def test_the_check_after_a_fast_rebuild_logs_unsafe_markup(tmp_path: Path) -> None:
+    import logging
+
+    from generator.mkdocs_plugin import _log_unsafe, log
 
     from .test_sanitize import page
 
     (tmp_path / "sheets").mkdir()
     (tmp_path / "sheets/index.html").write_text(page("<p>Hi<script>alert(1)</script></p>"))
     (tmp_path / "sheets/clean.html").write_text(page("<p>Fine</p>"))
-    with caplog.at_level("ERROR", logger="mkdocs.plugins.factsheet"):
+    errors: list[str] = []
+
+    class Collect(logging.Handler):  # on the plugin's logger: MkDocs may stop propagation
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.levelno >= logging.ERROR:
+                errors.append(record.getMessage())
+
+    handler = Collect()
+    log.addHandler(handler)
+    disabled, log.disabled = log.disabled, False
+    try:
         _log_unsafe(tmp_path, None, {"sheets/index.html", "sheets/clean.html"})
-    errors = [r.getMessage() for r in caplog.records]
+    finally:
+        log.removeHandler(handler)
+        log.disabled = disabled
     assert errors and all("unsafe markup on page sheets/index.html" in e for e in errors)
     assert any("removed the element <script>" in e for e in errors)
