@@ -19,7 +19,7 @@ from pathlib import Path
 import jinja2
 
 from .checks import CheckMemo, Findings, run_checks
-from .history import read_history
+from .history import History, history_key, read_history
 from .loader import LoadCache, LoadResult, load_content
 from .pages import PageMemo, RenderedSite, Templates, render_site
 from .problems import Loc, Problem, display_path
@@ -42,6 +42,17 @@ class Memo:
     pages: PageMemo = field(default_factory=PageMemo)
     templates: Templates | None = None
     templates_signature: tuple[tuple[str, bytes], ...] = ()
+    history: tuple[str, History] | None = None
+    """The git history, with the repository and HEAD commit it was read at."""
+
+    def history_of(self, content_dir: str | os.PathLike[str]) -> History:
+        """The git history, read again only when HEAD (or the repository) changed."""
+        key = history_key(content_dir)
+        if key is not None and self.history is not None and self.history[0] == key:
+            return self.history[1]
+        history = read_history(content_dir)
+        self.history = (key, history) if key is not None else None
+        return history
 
     def templates_for(self, directory: Path, directory_urls: bool) -> Templates:
         """The Jinja environment, made again (with a fresh page memo) when a template changed."""
@@ -158,7 +169,7 @@ def _generate(
         view = build_views(
             loaded.content,
             findings.quotes,
-            read_history(content_dir),
+            memo.history_of(content_dir) if memo else read_history(content_dir),
             memo.views if memo else None,
         )
         result.site = render_site(view, templates, memo.pages if memo else None, jobs=jobs)

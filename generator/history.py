@@ -70,6 +70,19 @@ def _git(root: Path, *args: str, data: bytes | None = None) -> bytes:
     ).stdout
 
 
+def history_key(content_dir: str | os.PathLike[str]) -> str | None:
+    """What the history depends on: the repository and its HEAD commit (None: no history).
+
+    The history is read from commits only, so while HEAD stays, so does the history; the
+    preview reads it again only when this changes (one ``git rev-parse`` per rebuild).
+    """
+    try:
+        out = _git(Path(content_dir).resolve(), "rev-parse", "--show-toplevel", "--verify", "HEAD")
+    except (FileNotFoundError, subprocess.CalledProcessError, subprocess.TimeoutExpired):
+        return None
+    return out.decode(errors="replace")
+
+
 def read_history(content_dir: str | os.PathLike[str]) -> History:
     content = Path(content_dir).resolve()
     try:

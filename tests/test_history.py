@@ -161,3 +161,20 @@ def test_no_git_means_no_history(cli: Callable[..., Run], project: Path) -> None
     assert run.code == 0, run.err
     page = (project / "site/sheets/china-self-media-2023/corrections/index.html").read_text("utf-8")
     assert "No change history is available for this build" in page
+
+
+def test_the_preview_reads_the_history_again_only_when_head_moves(repo: Path) -> None:
+    from generator.generate import Memo
+
+    memo = Memo()
+    first = memo.history_of(repo / "content")
+    assert first.available and first == read_history(repo / "content")
+    assert memo.history_of(repo / "content") is first  # same HEAD: kept
+    edit(
+        repo / CAMPAIGN, "The CAC ran a two-month investigation", "The CAC ran a two-month inquiry"
+    )
+    assert memo.history_of(repo / "content") is first  # uncommitted edits are not history
+    commit(repo, "Reword the investigation", "2023-07-01T12:00:00Z")
+    again = memo.history_of(repo / "content")
+    assert again is not first and again == read_history(repo / "content")
+    assert again != first
