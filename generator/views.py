@@ -419,6 +419,11 @@ def build_views(
     supporting: dict[str, list[tuple[FactView, list[CitationView]]]] = {}
     same_history = memo is not None and memo.history == history
     kept_sheets: dict[str, tuple[tuple[object, ...], SheetView, Supporting]] = {}
+    touched: set[str] = set()
+    """Sources cited, now or in the last run, by a sheet whose views were made again."""
+    if memo is not None:
+        for gone in memo.sheets.keys() - content.sheets.keys():
+            touched.update(memo.sheets[gone][2])
     for sheet in content.sheets.values():
         facts = [fact_views[f.id] for f in content.facts_of(sheet.id)]
         key = (sheet, *facts, None, *(fact_views.get(k.fact) for k in sheet.key_figures))
@@ -428,6 +433,9 @@ def build_views(
         else:
             sheet_view = _sheet_view(sheet, facts, fact_views, history)
             contributions = _supporting(facts)
+            touched.update(contributions)
+            if sheet_hit is not None:
+                touched.update(sheet_hit[2])
         kept_sheets[sheet.id] = (key, sheet_view, contributions)
         sheets.append(sheet_view)
         for sid, pairs in contributions.items():  # facts in content order, sheet by sheet
@@ -443,12 +451,24 @@ def build_views(
     kept_coverage: dict[int, tuple[tuple[object, ...], Coverage]] = {}
     kept_views: dict[int, tuple[tuple[object, ...], SourceView]] = {}
     for source in sources.values():
+        view_hit = memo.source_views.get(id(source)) if memo is not None else None
+        cover_hit = memo.coverage.get(id(source)) if memo is not None else None
+        if (
+            same_sources
+            and view_hit is not None
+            and cover_hit is not None
+            and source.id not in touched
+        ):
+            # Nothing it shows can have changed: the same source, and the same facts
+            # citing it (their sheets' views were kept), hence the same cited passages.
+            kept_views[id(source)], kept_coverage[id(source)] = view_hit, cover_hit
+            source_views.append(view_hit[1])
+            continue
         supported = supporting.get(source.id, [])
         roots = sorted(origins.roots.get(source.id, frozenset()))
         furniture = list(quotes.furniture.get(source.id, []))
         passages = tuple(p.span for p in quotes.by_source.get(source.id, []))
         cover_key: tuple[object, ...] = (source, *furniture, *passages)
-        cover_hit = memo.coverage.get(id(source)) if memo is not None else None
         if cover_hit is not None and _same(cover_hit[0], cover_key):
             coverage = cover_hit[1]
         else:
@@ -467,7 +487,6 @@ def build_views(
             # The same view object again while what it shows is unchanged: its cited
             # passages are not merged again, and its page is known unchanged at a glance.
             view_key = source_key(view)
-            view_hit = memo.source_views.get(id(source))
             if view_hit is not None and _same(view_hit[0], view_key):
                 view = view_hit[1]
             kept_views[id(source)] = (view_key, view)

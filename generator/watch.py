@@ -31,6 +31,13 @@ from watchdog.observers.api import BaseObserver, ObservedWatch
 
 log = logging.getLogger("mkdocs.plugins.factsheet")
 
+NATIVE_BUILD_DELAY = 0.05
+"""How long the server waits for more changes before it rebuilds, with native events.
+
+MkDocs waits 0.1 s after the last change it saw, sized for its polling; native events
+arrive as the editor writes, and a save's events (a write, or a write and a rename)
+come within milliseconds of each other."""
+
 CHANGES = frozenset({"created", "deleted", "modified", "moved", "closed"})
 """Event types that can mean new content ("closed": closed after writing). Opening or
 reading a file, which every build does, is not a change."""
@@ -126,4 +133,5 @@ def watch(server: LiveReloadServer, directories: list[Path]) -> BaseObserver | N
     except OSError as exc:  # e.g. no inotify watches left: polling alone still works
         log.info(f"native file events unavailable ({exc}); polling for changes")
         return None
+    server.build_delay = min(server.build_delay, NATIVE_BUILD_DELAY)
     return observer

@@ -118,3 +118,21 @@ def test_old_files_are_trusted_by_stat_and_an_edit_redoes_one_fact(project: Path
     # its sheet's page, differences and corrections, and the page of each source it cites
     cited = {c.source for c in memo.load.facts[edited].citations}
     assert memo.pages.rendered == 3 + len(cited)
+
+
+def test_citations_and_facts_removed_and_restored(project: Path) -> None:
+    # A source losing a cited passage, a fact leaving, and both coming back: the source
+    # pages that show them change, and the others stay as they were.
+    memo = Memo()
+    check_same(project, memo)
+    path = project / f"{SHEET_DIR}/facts/7-context.yaml"
+    original = path.read_text(encoding="utf-8")
+    second_citation = original[original.rindex("      - source: rewrite-2023-05-28-self-media") :]
+    path.write_text(original.replace(second_citation, ""), encoding="utf-8")
+    check_same(project, memo)
+    assert 0 < memo.pages.rendered < len(memo.pages.pages)
+    path.write_text(original[: original.index("  - id: arrests-and-detentions")], encoding="utf-8")
+    check_same(project, memo)
+    path.write_text(original, encoding="utf-8")
+    check_same(project, memo)
+    assert 0 < memo.pages.rendered < len(memo.pages.pages)

@@ -16,7 +16,7 @@ from watchdog.events import (
     FileOpenedEvent,
 )
 
-from generator.watch import ChangeHandler, can_ask_for_rebuilds, watch
+from generator.watch import NATIVE_BUILD_DELAY, ChangeHandler, can_ask_for_rebuilds, watch
 
 
 class FakeServer:
@@ -97,6 +97,7 @@ def test_native_events_reach_the_server(tmp_path: Path) -> None:
     observer = watch(server, [tmp_path, tmp_path / "missing"])
     assert observer is not None
     assert len(server.observer.emitters) == 1  # MkDocs' polling, until native events arrive
+    assert server.build_delay == NATIVE_BUILD_DELAY < 0.1
     try:
         time.sleep(0.2)
         (tmp_path / "facts.yaml").write_text("- id: one\n")
