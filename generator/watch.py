@@ -10,7 +10,8 @@ folders shared into containers) deliver no native events. Both report to one
 yet (a file whose ``stat`` differs from when it was last reported), so that a save
 rebuilds the site once, not once per watcher. Once a native event has arrived, the
 polling of these directories stops: scanning thousands of files every half second
-takes the interpreter away from the rebuilds.
+takes the interpreter away from the rebuilds. With native events the server waits
+:data:`NATIVE_BUILD_DELAY` for more changes before rebuilding, instead of 0.1 s.
 
 Asking ``LiveReloadServer`` for a rebuild uses its private condition variable (MkDocs
 1.6, which the dependency range pins); without it, :func:`watch` falls back to
