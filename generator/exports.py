@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from . import wording
 from .disagreements import versions
 from .model import Source
+from .sameness import same
 from .schema import PartialDate
 from .views import FactView, SheetView, SiteView, sheet_key, sheet_page, source_page
 
@@ -460,7 +461,7 @@ def files(site: SiteView, memo: PageMemo | None = None) -> dict[str, bytes]:
             key = hit[0]
         else:
             key = (*sheet_key(sheet), *sheet.sources)
-        if hit is not None and _same(hit[0], key):
+        if hit is not None and same(hit[0], key):
             made, run = hit[1], hit[2]
             if memo is not None:
                 records.update((id(f), (f, last[id(f)][1])) for f in run.sheet.facts)
@@ -490,10 +491,6 @@ def files(site: SiteView, memo: PageMemo | None = None) -> dict[str, bytes]:
         if source.text_bytes is not None:
             out[f"sources/{source.id}.txt"] = source.text_bytes
     return {**site_files, **out}
-
-
-def _same(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
-    return len(a) == len(b) and all(x is y or x == y for x, y in zip(a, b, strict=True))
 
 
 def facts_csv(runs: list[SheetRun]) -> bytes:

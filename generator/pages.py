@@ -23,6 +23,7 @@ from .charts import sheet_charts
 from .content_schema import json_schemas, reference
 from .jsonld import sheet_graph
 from .parallel import fork_map
+from .sameness import same
 from .search import SearchEntry, indexed_pages, search_entries, search_parts
 from .timeline import sheet_timeline
 from .views import (
@@ -191,10 +192,6 @@ class PageMemo:
     """Pages rendered in the last run (the rest came from the memo)."""
 
 
-def _same(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
-    return len(a) == len(b) and all(x is y or x == y for x, y in zip(a, b, strict=True))
-
-
 def render_site(
     view: SiteView, templates: Templates, memo: PageMemo | None = None, *, jobs: int = 1
 ) -> RenderedSite:
@@ -229,7 +226,7 @@ def render_site(
             kept[path] = hit
             return
         key = make_key()
-        if hit is not None and _same(hit[0], key):
+        if hit is not None and same(hit[0], key):
             site.pages[path] = hit[1]
             kept[path] = (key, hit[1], view)
             return
@@ -300,7 +297,7 @@ def _search(view: SiteView, memo: PageMemo | None) -> list[SearchEntry]:
     kept: dict[str, tuple[tuple[object, ...], list[SearchEntry]]] = {}
     for part, key, make in search_parts(view):
         hit = memo.search.get(part)
-        found = hit[1] if hit is not None and _same(hit[0], key) else list(make())
+        found = hit[1] if hit is not None and same(hit[0], key) else list(make())
         kept[part] = (key, found)
         entries.extend(found)
     memo.search = kept

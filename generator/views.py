@@ -7,7 +7,6 @@ ordering is made here, once, so that all pages and downloads agree.
 from __future__ import annotations
 
 import itertools
-import operator
 import os
 import re
 from collections.abc import Iterator
@@ -22,6 +21,7 @@ from .disagreements import Dispute, Version, find_dispute, only_source
 from .history import Change, History
 from .model import Citation, Content, Fact, Scope, Sheet, Source
 from .origins import Origins, resolve_origins
+from .sameness import same, same_objects
 from .textmatch import Span
 
 SHEETS_DIR = "sheets"
@@ -360,14 +360,6 @@ class ViewMemo:
     history: History | None = None
 
 
-def _same(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
-    return len(a) == len(b) and all(x is y or x == y for x, y in zip(a, b, strict=True))
-
-
-def _same_objects(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
-    return len(a) == len(b) and all(map(operator.is_, a, b))
-
-
 def build_views(
     content: Content,
     quotes: QuoteIndex,
@@ -381,7 +373,7 @@ def build_views(
     fact_views: dict[str, FactView] = {}
     kept_facts: dict[int, tuple[tuple[object, ...], FactView]] = {}
     all_sources = tuple(sources.values())
-    same_sources = memo is not None and _same_objects(memo.sources, all_sources)
+    same_sources = memo is not None and same_objects(memo.sources, all_sources)
     for fact in content.facts.values():
         sheet = content.sheets.get(fact.sheet)
         changed = history.fact_changed.get(fact.id)
@@ -405,7 +397,7 @@ def build_views(
                 *(quotes.spans.get((fact.id, n)) for n in range(1, len(fact.citations) + 1)),
                 *(sources.get(d) for s in cited if s is not None for d in s.derived_from),
             )
-            if hit is not None and _same(hit[0], key):
+            if hit is not None and same(hit[0], key):
                 fact_view = hit[1]
             else:
                 fact_view = _fact_view(fact, sheet, sources, origins, quotes, history)
@@ -428,7 +420,7 @@ def build_views(
         facts = [fact_views[f.id] for f in content.facts_of(sheet.id)]
         key = (sheet, *facts, None, *(fact_views.get(k.fact) for k in sheet.key_figures))
         sheet_hit = memo.sheets.get(sheet.id) if memo is not None else None
-        if same_history and sheet_hit is not None and _same_objects(sheet_hit[0], key):
+        if same_history and sheet_hit is not None and same_objects(sheet_hit[0], key):
             sheet_view, contributions = sheet_hit[1], sheet_hit[2]
         else:
             sheet_view = _sheet_view(sheet, facts, fact_views, history)
@@ -469,7 +461,7 @@ def build_views(
         furniture = list(quotes.furniture.get(source.id, []))
         passages = tuple(p.span for p in quotes.by_source.get(source.id, []))
         cover_key: tuple[object, ...] = (source, *furniture, *passages)
-        if cover_hit is not None and _same(cover_hit[0], cover_key):
+        if cover_hit is not None and same(cover_hit[0], cover_key):
             coverage = cover_hit[1]
         else:
             coverage = source_coverage(source, quotes)
@@ -487,7 +479,7 @@ def build_views(
             # The same view object again while what it shows is unchanged: its cited
             # passages are not merged again, and its page is known unchanged at a glance.
             view_key = source_key(view)
-            if view_hit is not None and _same(view_hit[0], view_key):
+            if view_hit is not None and same(view_hit[0], view_key):
                 view = view_hit[1]
             kept_views[id(source)] = (view_key, view)
         if not view.passages:

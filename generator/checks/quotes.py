@@ -7,11 +7,11 @@ and says so when the quote is in fact in another source.
 
 from __future__ import annotations
 
-import operator
 from dataclasses import dataclass, field
 
 from ..model import Citation, Content, Fact, Source
 from ..problems import Loc, Problem
+from ..sameness import same_objects
 from ..textmatch import ArchivedText, Span, normalize
 
 
@@ -123,7 +123,7 @@ def check(content: Content, memo: QuoteMemo | None = None) -> tuple[QuoteIndex, 
                 index.texts[known.id] = kept[1]
     problems: list[Problem] = []
     all_sources = tuple(content.sources.values())
-    same_sources = memo is not None and _same(memo.sources, all_sources)
+    same_sources = memo is not None and same_objects(memo.sources, all_sources)
     found = index.found
     for fact in content.facts.values():
         if memo is not None:
@@ -133,7 +133,7 @@ def check(content: Content, memo: QuoteMemo | None = None) -> tuple[QuoteIndex, 
                     cited = hit[1]
                 else:
                     cited = tuple(content.sources.get(c.source) for c in fact.citations)
-                if same_sources or _same(hit[1], cited):
+                if same_sources or same_objects(hit[1], cited):
                     fact_id = fact.id
                     for number, position in hit[2].items():
                         found[(fact_id, number)] = position
@@ -169,10 +169,6 @@ def check(content: Content, memo: QuoteMemo | None = None) -> tuple[QuoteIndex, 
         if archived is not None:
             problems.extend(_check_furniture(index, source, archived))
     return index, problems
-
-
-def _same(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
-    return len(a) == len(b) and all(map(operator.is_, a, b))
 
 
 def _check_citation(

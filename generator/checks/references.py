@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import difflib
-import operator
 from collections.abc import Iterable
 
 from ..model import Content, Sheet
 from ..origins import resolve_origins
 from ..problems import Loc, Problem
+from ..sameness import same_objects
 from ..schema import Located
 
 RESERVED_ANCHORS = frozenset(
@@ -49,7 +49,7 @@ def check(
             *(content.facts.get(k.fact) for k in sheet.key_figures),
         )
         hit = memo.get(sheet.id) if memo is not None else None
-        if hit is not None and len(hit[0]) == len(key) and all(map(operator.is_, hit[0], key)):
+        if hit is not None and same_objects(hit[0], key):
             found = hit[1]
         else:
             found = _check_sheet(content, sheet, complete=complete)
