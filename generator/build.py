@@ -37,7 +37,7 @@ from .generate import Generated, generate
 from .parallel import default_jobs
 from .problems import Loc, Problem, display_path
 from .project import Project
-from .sanitize import check_site
+from .sanitize import Finding, check_site
 
 log = logging.getLogger(__name__)
 
@@ -80,9 +80,16 @@ def build_site(
     with _lock(target), _source_date_epoch(generated):
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
         try:
-            run_mkdocs(project, generated, tmp, strict=strict)
+            pages = len(generated.site.pages)
+            checked = run_mkdocs(project, generated, tmp, strict=strict)
             content = generated.loaded.content if generated.loaded is not None else None
-            unsafe = check_site(tmp, content, shown_dir=target, jobs=project.jobs or default_jobs())
+            unsafe = check_site(
+                tmp,
+                content,
+                shown_dir=target,
+                jobs=project.jobs or default_jobs(),
+                checked=checked,
+            )
             if unsafe:
                 raise BuildFailed(unsafe)
             _swap(tmp, target)
@@ -92,11 +99,17 @@ def build_site(
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-    return BuildResult([], target, len(generated.site.pages))
+    return BuildResult([], target, pages)
 
 
-def run_mkdocs(project: Project, generated: Generated, out_dir: Path, *, strict: bool) -> None:
-    """Build the generated pages with MkDocs into ``out_dir``; BuildFailed on any failure."""
+def run_mkdocs(
+    project: Project, generated: Generated, out_dir: Path, *, strict: bool
+) -> dict[str, list[Finding]]:
+    """Build the generated pages with MkDocs into ``out_dir``; BuildFailed on any failure.
+
+    Returns the sanitiser's findings for the pages it checked while MkDocs wrote them
+    (:mod:`generator.pagecheck`), by path under ``out_dir``.
+    """
     config_loc = Loc(display_path(project.config_file))
     try:
         config = load_config(str(project.config_file), site_dir=str(out_dir), strict=strict)
@@ -118,6 +131,8 @@ def run_mkdocs(project: Project, generated: Generated, out_dir: Path, *, strict:
             mkdocs_build(config)
         finally:
             config.plugins.on_shutdown()
+        checked: dict[str, list[Finding]] = plugin.checked_pages  # type: ignore[attr-defined]
+        return checked
     except Abort as exc:
         raise BuildFailed(
             [Problem(config_loc, f"MkDocs stopped the build: {exc} (see the warnings above)")]

@@ -23,7 +23,15 @@ MkDocs events used (see https://www.mkdocs.org/dev-guide/plugins/#events):
 ``on_page_markdown`` marks the fact pages so that Material's search skips parsing their
                 HTML (the generator describes their sections itself, :mod:`generator.search`),
                 and sets the generator's raw HTML blocks aside (:mod:`generator.lift`);
-``on_page_content`` puts them back into the page's HTML, and their ids into its anchors.
+``on_page_content`` puts them back into the page's HTML, and their ids into its anchors;
+                then, in a build, keeps a fact page's HTML aside on disk until the theme
+                renders it (:mod:`generator.htmlstore`), and lets go of its Markdown.
+``on_page_context`` (after Material's search) gives the page its HTML back; the first call
+                lets go of the downloads, which MkDocs has written by then.
+``on_env``      in a build on several cores, starts checking pages with the sanitiser in
+                another process as MkDocs writes them (:mod:`generator.pagecheck`).
+``on_post_page`` lets go of the page's HTML once the theme has rendered it, and names the
+                page written before it to that check.
 ``on_post_build`` adds those entries to Material's ``search/search_index.json``
                 (:mod:`generator.searchindex`), then
                 runs the sanitiser check (:mod:`generator.sanitize`) on the built
@@ -48,6 +56,7 @@ from __future__ import annotations
 import functools
 import gc
 import logging
+import os
 import sys
 import threading
 import time
@@ -61,7 +70,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -71,12 +80,14 @@ from . import preview, watch
 from .errorpage import error_page
 from .escaping import attr
 from .generate import Generated, Memo, generate
+from .htmlstore import HtmlStore
 from .lift import Lifted, lift, restore
 from .model import Content
+from .pagecheck import CheckAsWritten
 from .pages import RenderedSite
 from .parallel import PageRenderer, default_jobs
 from .problems import Problem, format_problems
-from .sanitize import check_site
+from .sanitize import Finding, check_site
 from .searchindex import SearchIndex
 
 log = logging.getLogger("mkdocs.plugins.factsheet")
@@ -238,9 +249,21 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
         self.last_build: preview.LastBuild | None = None
         self.observer: BaseObserver | None = None
         self.after_reload = AfterReload()
+        self.html: HtmlStore | None = None
+        """In a build, fact pages' HTML between MkDocs' two page loops."""
+        self.downloads_written = False
+        self.checking: CheckAsWritten | None = None
+        """In a build on several cores, the sanitiser's check of pages as MkDocs writes them."""
+        self.written: str | None = None
+        self.checked_pages: dict[str, list[Finding]] = {}
+        """What that check found, by page, once the build is over."""
 
     def use(self, generated: Generated) -> None:
-        """Hand over a generator result already computed (by ``factsheet build``)."""
+        """Hand over a generator result already computed (by ``factsheet build``).
+
+        The build lets go of what it no longer needs as it goes, to keep memory down:
+        ``generated.site`` is left with empty pages and downloads once MkDocs has them.
+        """
         self.prepared = generated
         self.checked_by_caller = True
 
@@ -250,6 +273,9 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
         self.nav = nav
+        if not self.serving:
+            self.html = HtmlStore()
+            self.downloads_written = False
         jobs = self.config.jobs or default_jobs()
         if self.serving or jobs < 2:
             return nav
@@ -261,6 +287,7 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
                 page.markdown or "", page=page, config=config, files=files
             )
             page.markdown = markdown
+            self.lifted.pop(page.file.src_uri, None)  # a worker renders without setting back
             return markdown
 
         self.renderer.start(list(files.documentation_pages()), prepare)
@@ -361,7 +388,7 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
                 return lifted.markdown
         return markdown
 
-    def on_page_content(
+    def _restore_lifted(
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
         lifted = self.lifted.pop(page.file.src_uri, None)
@@ -370,9 +397,72 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
         page.present_anchor_ids = (page.present_anchor_ids or set()) | lifted.anchors
         return restore(html, lifted)
 
+    @event_priority(-100)  # after every other plugin's
+    def _keep_aside(
+        self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        """In a build, a fact page's HTML waits on disk for the theme; its Markdown goes."""
+        uri = page.file.src_uri
+        if (
+            self.html is None
+            or self.site is None
+            or uri not in self.site.search_pages
+            # Material's search strips these attributes from every page just before the
+            # theme renders it; a page kept aside is given back after that, so it must
+            # have none (fact pages have none: editors' text is always escaped).
+            or "data-search-" in html
+        ):
+            return html
+        self.html.put(uri, html)
+        page.markdown = ""
+        page.file.content_string = ""
+        if uri in self.site.pages:
+            self.site.pages[uri] = ""
+        return ""
+
+    on_page_content = CombinedEvent(_restore_lifted, _keep_aside)
+
+    @event_priority(-100)  # after Material's search, which has nothing to do for these pages
+    def on_page_context(
+        self, context: Any, /, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> Any:
+        if self.html is None:
+            return context
+        if not self.downloads_written:
+            self._let_go_of_downloads()
+        uri = page.file.src_uri
+        if uri in self.html:
+            page.content = self.html.take(uri)
+        return context
+
+    @event_priority(-100)
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        if self.html is not None and page.file.src_uri in self.html:
+            page.content = ""  # written: only its title, anchors and links are still needed
+        if self.checking is not None:
+            # MkDocs writes this page next: the one before it is written by now
+            if self.written is not None:
+                self.checking.written(self.written)
+            self.written = page.file.dest_uri
+        return output
+
+    def _let_go_of_downloads(self) -> None:
+        """MkDocs has written the downloads (before any page): their bytes can go."""
+        self.downloads_written = True
+        if self.site is None or self.files is None:
+            return
+        for path in self.site.files:
+            file = self.files.get_file_from_path(path)
+            if file is not None and file.generated_by is not None:
+                file.content_bytes = b""
+            self.site.files[path] = b""
+
     def on_env(
         self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files
     ) -> jinja2.Environment:
+        if not self.serving and (self.config.jobs or default_jobs()) > 1 and hasattr(os, "fork"):
+            # every page is converted; the theme loop that writes them runs on one core
+            self.checking, self.written = CheckAsWritten(config.site_dir), None
         if self.serving and env.bytecode_cache is None:
             env.bytecode_cache = self.bytecode
         if self.serving and self.nav is not None and self.last is not None and self.last.ok:
@@ -389,8 +479,18 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
                 self.collector.build_ended()
 
     def _post_build(self, config: MkDocsConfig) -> None:
+        self._close_html()
+        self.checked_pages = {}
+        if self.checking is not None:
+            if self.written is not None:
+                self.checking.written(self.written)
+            self.checked_pages = self.checking.finish()
+            self.checking = None
         if self.renderer is not None:
-            log.info(f"{self.renderer.reused} pages were rendered by worker processes")
+            log.info(
+                f"{self.renderer.reused} pages were rendered by worker processes, "
+                f"{self.renderer.own} by the main process"
+            )
             self.renderer.close()
             self.renderer = None
         if self.site is not None and self.files is not None:
@@ -409,7 +509,7 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
                 if (f := self.files.get_file_from_path(p)) is not None
                 and f.dest_uri.endswith(".html")
             }
-        unsafe = check_site(config.site_dir, content, only=only)
+        unsafe = check_site(config.site_dir, content, only=only, checked=self.checked_pages)
         if not unsafe:
             return
         if self.serving:
@@ -419,12 +519,21 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
         raise UnsafeMarkupError(unsafe)
 
     def on_build_error(self, *, error: Exception) -> None:
+        self._close_html()
+        if self.checking is not None:
+            self.checking.abandon()
+            self.checking = None
         if self.serving:
             self.last_build = None
             self.collector.build_ended()
         if self.renderer is not None:
             self.renderer.close()
             self.renderer = None
+
+    def _close_html(self) -> None:
+        if self.html is not None:
+            self.html.close()
+            self.html = None
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any

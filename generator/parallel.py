@@ -5,10 +5,10 @@ build.  Before MkDocs starts reading pages, :class:`PageRenderer` forks worker
 processes (they inherit the configuration, the files and the pages as they are
 at that moment) that run MkDocs' own ``Page.render`` on a share of the pages and
 hand back what it produced: the HTML, the table of contents, the title and the
-anchors.  When MkDocs then renders a page in the main process, the result is
-taken from the workers if, and only if, the page's Markdown is exactly the one
-the worker rendered; otherwise the page is rendered as usual.  Plugin events
-still run once, in the main process, in MkDocs' order.
+anchors, one run of pages at a time.  The main process renders the other share
+itself as MkDocs' loop reaches it.  A page is taken from a worker if, and only if,
+its Markdown is exactly the one the worker rendered; otherwise it is rendered as
+usual.  Plugin events still run once, in the main process, in MkDocs' order.
 
 Only used for builds (``fork`` is not safe next to the preview server's threads)
 and only where ``os.fork`` exists.
@@ -21,6 +21,7 @@ import hashlib
 import logging
 import os
 import pickle
+import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -66,45 +67,96 @@ def _digest(markdown: str) -> str:
     return hashlib.blake2b(markdown.encode("utf-8"), digest_size=16).hexdigest()
 
 
+MAIN_SHARE = 0.5
+"""The main process renders runs of pages half the size of a worker's: besides its own
+pages it does every page's plugin events (setting raw HTML back in, keeping the HTML
+aside) and, once all pages are read, all of the theme rendering."""
+
+RUNS_PER_PROCESS = 8
+"""Runs of pages per process: small enough that the main process rarely waits for a
+worker's run, large enough that each run is one file written and read."""
+
+
+@dataclass
+class _Worker:
+    pid: int
+    pipe: int
+    """Read end of a pipe on which the worker writes one byte per run it has finished."""
+    folder: Path
+    """Where the worker writes each finished run (``0``, ``1``...) as a pickle."""
+    runs: int
+    finished: int = 0
+    taken: int = 0
+    failed: bool = False
+
+
 class PageRenderer:
-    """Forks workers that render a share of the pages ahead of MkDocs' own loop."""
+    """Renders pages in forked workers while MkDocs' own loop renders the rest.
+
+    The pages are cut, in MkDocs' reading order, into runs of about equal Markdown
+    size, dealt in turn to the main process and to each worker (``jobs`` - 1 of them).
+    A worker renders its runs in order and writes each one to a file as soon as it is
+    done (announced with a byte on a pipe), so the main process, which renders its own
+    runs as MkDocs reaches them, takes a worker's pages as they come instead of waiting
+    for its whole share. A worker that fails leaves its pages to the main process.
+    """
 
     def __init__(self, config: MkDocsConfig, files: Files, jobs: int) -> None:
         self.config = config
         self.files = files
         self.jobs = jobs
         self.results: dict[str, _Rendered] = {}
-        self.pending: list[tuple[int, Path, set[str]]] = []
+        self.workers: list[_Worker] = []
+        self.runs: dict[str, tuple[_Worker, int]] = {}
+        """Page -> the worker rendering it, and which of that worker's runs it is in."""
         self.reused = 0
+        self.own = 0
+        """Pages the main process rendered itself."""
 
     def start(self, pages: list[File], prepare: Callable[[Page], str]) -> None:
-        """Fork one worker per job, each rendering a share of ``pages`` of about equal size.
+        """Fork the workers, each rendering its runs of ``pages``.
 
         ``prepare(page)`` returns the page's Markdown as MkDocs would render it (source read
         and ``page_markdown`` events applied); in a worker its side effects are discarded.
         """
         if self.jobs < 2 or not hasattr(os, "fork") or len(pages) < 2 * self.jobs:
             return
-        shares = _split(pages, self.jobs)
-        for share in shares:
-            fd, name = tempfile.mkstemp(prefix="factsheet-render-", suffix=".pickle")
-            os.close(fd)
-            out = Path(name)
+        runs = _runs(pages, self.jobs)
+        for index in range(1, self.jobs):
+            mine = runs[index :: self.jobs]
+            if not mine:
+                continue
+            read_end, write_end = os.pipe()
+            folder = Path(tempfile.mkdtemp(prefix="factsheet-render-"))
             pid = os.fork()
             if pid == 0:  # pragma: no cover - runs in the worker
-                code = 0
-                try:
-                    logger = logging.getLogger("mkdocs")
-                    capture = _Capture()
-                    logger.handlers[:] = [capture]
-                    logger.propagate = False
-                    rendered = {f.src_uri: self._render(f, prepare, capture) for f in share}
-                    out.write_bytes(pickle.dumps(rendered, protocol=pickle.HIGHEST_PROTOCOL))
-                except BaseException:
-                    code = 1
-                finally:
-                    os._exit(code)
-            self.pending.append((pid, out, {f.src_uri for f in share}))
+                os.close(read_end)
+                self._work(mine, prepare, folder, write_end)
+            os.close(write_end)
+            worker = _Worker(pid, read_end, folder, len(mine))
+            self.workers.append(worker)
+            for number, run in enumerate(mine):
+                for file in run:
+                    self.runs[file.src_uri] = (worker, number)
+
+    def _work(
+        self, runs: list[list[File]], prepare: Callable[[Page], str], folder: Path, done: int
+    ) -> None:  # pragma: no cover - runs in the worker
+        code = 0
+        try:
+            logger = logging.getLogger("mkdocs")
+            capture = _Capture()
+            logger.handlers[:] = [capture]
+            logger.propagate = False
+            for number, run in enumerate(runs):
+                rendered = {f.src_uri: self._render(f, prepare, capture) for f in run}
+                data = pickle.dumps(rendered, protocol=pickle.HIGHEST_PROTOCOL)
+                (folder / str(number)).write_bytes(data)
+                os.write(done, b".")
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
 
     def _render(self, file: File, prepare: Callable[[Page], str], capture: _Capture) -> _Rendered:
         page = file.page if file.page is not None else Page(None, file, self.config)
@@ -115,7 +167,7 @@ class PageRenderer:
         links = None
         if page.links_to_anchors is not None:
             links = {f.src_uri: dict(v) for f, v in page.links_to_anchors.items()}
-        return _Rendered(
+        rendered = _Rendered(
             _digest(markdown),
             page.content or "",
             page.toc,
@@ -124,26 +176,31 @@ class PageRenderer:
             links,
             capture.records,
         )
+        page.markdown = page.content = None  # this process is done with the page
+        return rendered
 
-    def _collect(self, src_uri: str) -> None:
-        for index, (pid, out, uris) in enumerate(self.pending):
-            if src_uri in uris:
-                _, status = os.waitpid(pid, 0)
-                try:
-                    if status == 0:
-                        self.results.update(pickle.loads(out.read_bytes()))
-                finally:
-                    out.unlink(missing_ok=True)
-                del self.pending[index]
-                return
+    def _collect(self, worker: _Worker, number: int) -> None:
+        """Wait for the worker to finish run ``number``; take in the runs it has finished."""
+        while worker.finished <= number and not worker.failed:
+            announced = os.read(worker.pipe, 64)
+            if not announced:  # it exited before finishing: the rest is rendered here
+                worker.failed = True
+            worker.finished += len(announced)
+        while worker.taken < worker.finished:
+            run = worker.folder / str(worker.taken)
+            self.results.update(pickle.loads(run.read_bytes()))
+            run.unlink()
+            worker.taken += 1
 
     def apply(self, page: Page) -> bool:
         """Set the page's rendering from a worker; False when it must be rendered here."""
         uri = page.file.src_uri
-        if uri not in self.results:
-            self._collect(uri)
+        if uri not in self.results and uri in self.runs:
+            worker, number = self.runs[uri]
+            self._collect(worker, number)
         found = self.results.pop(uri, None)
         if found is None or page.markdown is None or found.digest != _digest(page.markdown):
+            self.own += 1
             return False
         page.content = found.content
         page.toc = found.toc
@@ -158,31 +215,36 @@ class PageRenderer:
         return True
 
     def close(self) -> None:
-        """Reap any worker whose pages were never asked for (a failed build)."""
-        for pid, out, _ in self.pending:
+        """Reap the workers and remove what they wrote (the rest of a failed build's)."""
+        for worker in self.workers:
+            with contextlib.suppress(OSError):
+                os.close(worker.pipe)
             with contextlib.suppress(ChildProcessError):
-                os.waitpid(pid, 0)
-            out.unlink(missing_ok=True)
-        self.pending.clear()
+                os.waitpid(worker.pid, 0)
+            shutil.rmtree(worker.folder, ignore_errors=True)
+        self.workers.clear()
 
 
-def _split(pages: list[File], jobs: int) -> list[list[File]]:
-    """Shares of about equal Markdown size: largest pages first, each to the lightest share."""
-    sized = sorted(
-        (
-            (len(f.content_string) if f.generated_by else 1, index, f)
-            for index, f in enumerate(pages)
-        ),
-        key=lambda t: (-t[0], t[1]),
-    )
-    loads = [0] * jobs
-    shares: list[list[tuple[int, File]]] = [[] for _ in range(jobs)]
-    for size, index, file in sized:
-        lightest = loads.index(min(loads))
-        shares[lightest].append((index, file))
-        loads[lightest] += size
-    # each worker renders its pages in MkDocs' reading order
-    return [[f for _, f in sorted(share, key=lambda t: t[0])] for share in shares if share]
+def _runs(pages: list[File], jobs: int) -> list[list[File]]:
+    """Consecutive runs of pages, for the main process and the workers in turn.
+
+    Runs are cut by Markdown size: a worker's run is 1/(jobs x RUNS_PER_PROCESS) of the
+    whole, the main process's :data:`MAIN_SHARE` of that. Run ``i`` is for process
+    ``i % jobs`` (0 is the main process).
+    """
+    sizes = [len(f.content_string) if f.generated_by else 1 for f in pages]
+    whole = sum(sizes)
+    full = max(1.0, whole / (jobs * RUNS_PER_PROCESS))
+    runs: list[list[File]] = [[]]
+    filled = 0
+    for file, size in zip(pages, sizes, strict=True):
+        target = full * (MAIN_SHARE if (len(runs) - 1) % jobs == 0 else 1.0)
+        if runs[-1] and filled + size / 2 > target:
+            runs.append([])
+            filled = 0
+        runs[-1].append(file)
+        filled += size
+    return runs
 
 
 def fork_map(tasks: list[Callable[[], Any]], jobs: int) -> list[Any]:

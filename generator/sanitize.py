@@ -42,7 +42,7 @@ import multiprocessing
 import os
 import posixpath
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from html.parser import HTMLParser
@@ -462,7 +462,8 @@ def html_pages(site_dir: Path) -> list[Path]:
     return sorted(p for p in site_dir.rglob("*.html") if p.is_file())
 
 
-def _check_file(path: Path) -> list[Finding]:
+def check_file(path: Path) -> list[Finding]:
+    """What the sanitiser had to change in one built page (see :func:`check_page`)."""
     return check_page(path.read_text(encoding="utf-8", errors="replace"))
 
 
@@ -473,13 +474,15 @@ def check_site(
     shown_dir: str | os.PathLike[str] | None = None,
     only: set[str] | None = None,
     jobs: int = 1,
+    checked: Mapping[str, list[Finding]] | None = None,
 ) -> list[Problem]:
     """Check every built page under ``site_dir``; located problems for whatever had to change.
 
     ``jobs`` > 1 checks pages in that many forked processes (builds only).
 
     ``only`` limits the check to these pages (paths relative to ``site_dir``): the
-    preview checks just the pages it rebuilt.
+    preview checks just the pages it rebuilt. ``checked`` holds the findings of pages
+    already checked as they were written (:mod:`generator.pagecheck`), by the same path.
 
     Problems are placed on the content file whose text was affected when the
     page says so (a fact's anchor, a link to a source), otherwise on the built
@@ -491,14 +494,18 @@ def check_site(
     problems: list[Problem] = []
     pages = html_pages(root) if only is None else [root / rel for rel in sorted(only)]
     pages = [p for p in pages if p.is_file()]
-    if jobs > 1 and len(pages) > 4 * jobs and hasattr(os, "fork"):
+    done = checked or {}
+    rels = [p.relative_to(root).as_posix() for p in pages]
+    todo = [p for p, rel in zip(pages, rels, strict=True) if rel not in done]
+    if jobs > 1 and len(todo) > 4 * jobs and hasattr(os, "fork"):
         context = multiprocessing.get_context("fork")
         with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context) as pool:
-            results = list(pool.map(_check_file, pages, chunksize=max(1, len(pages) // (8 * jobs))))
+            fresh = list(pool.map(check_file, todo, chunksize=max(1, len(todo) // (8 * jobs))))
     else:
-        results = [_check_file(p) for p in pages]
-    for path, findings in zip(pages, results, strict=True):
-        rel = path.relative_to(root).as_posix()
+        fresh = [check_file(p) for p in todo]
+    found = iter(fresh)
+    results = [done[rel] if rel in done else next(found) for rel in rels]
+    for rel, findings in zip(rels, results, strict=True):
         for finding in findings:
             fallback = Loc(display_path(shown_root / rel), finding.line, finding.col)
             loc, what = locate(rel, finding.owners, fallback, finding.key)

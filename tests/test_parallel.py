@@ -63,7 +63,11 @@ def test_parallel_build_is_identical_to_serial(synthetic: Path, tmp_path: Path) 
     log = build(synthetic, tmp_path / "parallel", jobs=2)
     assert "pages were rendered by worker processes" in log
     reused = int(log.split(" pages were rendered by worker processes")[0].split()[-1])
-    assert reused > 40
+    here = int(log.split(" by the main process")[0].split()[-1])
+    # 49 pages (home, 3 per sheet, 40 sources and their index, format): the worker
+    # renders about two thirds of the Markdown, the main process the rest
+    assert reused + here == 49
+    assert reused > 20 and here > 5
     assert snapshot(tmp_path / "serial") == snapshot(tmp_path / "parallel")
 
 

@@ -1,0 +1,106 @@
+"""Check built pages with the sanitiser in another process while MkDocs writes the rest.
+
+MkDocs renders the theme around each page and writes it on one core, after the
+Markdown of every page has been converted; the sanitiser's check of the built site
+(:func:`generator.sanitize.check_site`) used to wait for the whole site. In a build,
+the plugin now starts a :class:`CheckAsWritten` process when the theme loop begins
+and names each page to it once MkDocs has written it; the process checks it there and
+then, on the core MkDocs leaves idle. When MkDocs is done the process is stopped, and
+:func:`check_site` is given what it found: it checks the rest (pages not reached yet,
+the 404 page) on every core. The findings are those of
+:func:`generator.sanitize.check_page` on the same file either way.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import signal
+import tempfile
+from pathlib import Path
+
+from .sanitize import Finding, check_file
+
+
+class CheckAsWritten:
+    """A forked process that checks the pages it is told have been written."""
+
+    def __init__(self, site_dir: str | os.PathLike[str]) -> None:
+        self.site_dir = Path(site_dir)
+        fd, name = tempfile.mkstemp(prefix="factsheet-check-", suffix=".pickle")
+        os.close(fd)
+        self.out = Path(name)
+        read_end, write_end = os.pipe()
+        # SIGUSR1 (stop) stays blocked until the process is ready for it
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1})
+        self.pid = os.fork()
+        if self.pid == 0:  # pragma: no cover - runs in the checking process
+            os.close(write_end)
+            self._work(read_end, blocked)
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        os.close(read_end)
+        self.pipe = os.fdopen(write_end, "w", encoding="utf-8")
+
+    def _work(
+        self, read_end: int, mask: set[int | signal.Signals]
+    ) -> None:  # pragma: no cover - runs in the checking process
+        code = 0
+        stop = False
+
+        def stopped(signum: int, frame: object) -> None:
+            nonlocal stop
+            stop = True
+
+        try:
+            signal.signal(signal.SIGUSR1, stopped)
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+            found: dict[str, list[Finding]] = {}
+            with os.fdopen(read_end, encoding="utf-8") as pipe:
+                for line in pipe:
+                    if stop:
+                        break
+                    rel = line.rstrip("\n")
+                    path = self.site_dir / rel
+                    if path.is_file():
+                        found[rel] = check_file(path)
+            self.out.write_bytes(pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL))
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+
+    def written(self, rel: str) -> None:
+        """``rel`` (a path under the site directory) is written and will not change."""
+        self.pipe.write(rel + "\n")
+        self.pipe.flush()
+
+    def finish(self, *, stop: bool = True) -> dict[str, list[Finding]]:
+        """Stop, and return what was checked by then (by page; nothing if the process failed).
+
+        Pages named but not reached are left to :func:`check_site`, which checks them on
+        every core: once MkDocs is done, this process is no longer the only one free.
+        With ``stop=False`` every page named is checked first.
+        """
+        try:
+            self.pipe.close()
+            if stop:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(self.pid, signal.SIGUSR1)
+            _, status = os.waitpid(self.pid, 0)
+            if status != 0:
+                return {}
+            found: dict[str, list[Finding]] = pickle.loads(self.out.read_bytes())
+            return found
+        finally:
+            self.out.unlink(missing_ok=True)
+
+    def abandon(self) -> None:
+        """Stop checking (the build failed)."""
+        with contextlib.suppress(OSError):
+            self.pipe.close()
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGTERM)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(self.pid, 0)
+        self.out.unlink(missing_ok=True)
