@@ -40,7 +40,10 @@ class CheckAsWritten:
             self._work(read_end, blocked)
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         os.close(read_end)
-        self.pipe = os.fdopen(write_end, "w", encoding="utf-8")
+        # MkDocs must never wait for this process: names it cannot take yet are kept here
+        self.pipe = write_end
+        os.set_blocking(write_end, False)
+        self.unsent: list[bytes] = []
 
     def _work(
         self, read_end: int, mask: set[int | signal.Signals]
@@ -72,8 +75,17 @@ class CheckAsWritten:
 
     def written(self, rel: str) -> None:
         """``rel`` (a path under the site directory) is written and will not change."""
-        self.pipe.write(rel + "\n")
-        self.pipe.flush()
+        self.unsent.append(rel.encode("utf-8") + b"\n")
+        self._send()
+
+    def _send(self) -> None:
+        # each name goes in one write of under PIPE_BUF bytes, so it is never cut in two
+        try:
+            while self.unsent:
+                os.write(self.pipe, self.unsent[0])
+                del self.unsent[0]
+        except BlockingIOError:
+            pass  # the pipe is full: the process is behind, and MkDocs goes on
 
     def finish(self, *, stop: bool = True) -> dict[str, list[Finding]]:
         """Stop, and return what was checked by then (by page; nothing if the process failed).
@@ -83,7 +95,10 @@ class CheckAsWritten:
         With ``stop=False`` every page named is checked first.
         """
         try:
-            self.pipe.close()
+            if not stop:
+                os.set_blocking(self.pipe, True)
+                self._send()
+            os.close(self.pipe)
             if stop:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(self.pid, signal.SIGUSR1)
@@ -98,7 +113,7 @@ class CheckAsWritten:
     def abandon(self) -> None:
         """Stop checking (the build failed)."""
         with contextlib.suppress(OSError):
-            self.pipe.close()
+            os.close(self.pipe)
         with contextlib.suppress(ProcessLookupError):
             os.kill(self.pid, signal.SIGTERM)
         with contextlib.suppress(ChildProcessError):

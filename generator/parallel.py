@@ -63,6 +63,17 @@ class _Capture(logging.Handler):
         self.records.append((record.name, record.levelno, record.getMessage()))
 
 
+def _dump(value: Any, path: Path) -> None:
+    """Pickle into a file as it goes (a share of pages is hundreds of megabytes at 100k)."""
+    with open(path, "wb") as out:
+        pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _load(path: Path) -> Any:
+    with open(path, "rb") as data:
+        return pickle.load(data)
+
+
 def _digest(markdown: str) -> str:
     return hashlib.blake2b(markdown.encode("utf-8"), digest_size=16).hexdigest()
 
@@ -150,8 +161,7 @@ class PageRenderer:
             logger.propagate = False
             for number, run in enumerate(runs):
                 rendered = {f.src_uri: self._render(f, prepare, capture) for f in run}
-                data = pickle.dumps(rendered, protocol=pickle.HIGHEST_PROTOCOL)
-                (folder / str(number)).write_bytes(data)
+                _dump(rendered, folder / str(number))
                 os.write(done, b".")
         except BaseException:
             code = 1
@@ -188,7 +198,7 @@ class PageRenderer:
             worker.finished += len(announced)
         while worker.taken < worker.finished:
             run = worker.folder / str(worker.taken)
-            self.results.update(pickle.loads(run.read_bytes()))
+            self.results.update(_load(run))
             run.unlink()
             worker.taken += 1
 
@@ -266,7 +276,7 @@ def fork_map(tasks: list[Callable[[], Any]], jobs: int) -> list[Any]:
             code = 0
             try:
                 done = [tasks[i]() for i in share]
-                out.write_bytes(pickle.dumps(done, protocol=pickle.HIGHEST_PROTOCOL))
+                _dump(done, out)
             except BaseException:
                 code = 1
             finally:
@@ -280,7 +290,7 @@ def fork_map(tasks: list[Callable[[], Any]], jobs: int) -> list[Any]:
         _, status = os.waitpid(pid, 0)
         try:
             if status == 0:
-                for i, value in zip(share, pickle.loads(out.read_bytes()), strict=True):
+                for i, value in zip(share, _load(out), strict=True):
                     results[i] = value
             else:
                 failed = True
