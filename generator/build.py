@@ -67,16 +67,27 @@ def build_site(
 ) -> BuildResult:
     """Generate and build; on any problem return it and leave ``site_dir`` as it was."""
     target = (site_dir or project.site_dir).resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # the pages' Markdown and the downloads, written where they are rendered (next to
+    # the site: a temporary directory in memory would hold what this is meant to free)
+    scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}.pages-", dir=target.parent))
+    try:
+        return _build(project, target, scratch, strict)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _build(project: Project, target: Path, scratch: Path, strict: bool) -> BuildResult:
     generated = generate(
         project.content_dir,
         project.templates_dir,
         directory_urls=project.directory_urls,
         jobs=project.jobs or default_jobs(),
+        out_dir=scratch,
     )
     if not generated.ok:
         return BuildResult(generated.problems)
     assert generated.site is not None
-    target.parent.mkdir(parents=True, exist_ok=True)
     with _lock(target), _source_date_epoch(generated):
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
         try:

@@ -137,14 +137,17 @@ def generate(
     *,
     directory_urls: bool = True,
     jobs: int = 1,
+    out_dir: Path | None = None,
 ) -> Generated:
     """Run the whole pipeline; ``memo`` (kept by the caller) makes reruns incremental.
 
     ``directory_urls`` says how the engine publishes pages (``x/y/`` or ``x/y.html``),
     for the links inside raw HTML blocks; ``jobs`` > 1 renders pages in forked processes.
+    With ``out_dir``, pages and downloads are written there rather than kept in memory
+    (:class:`generator.pages.OnDisk`); the caller removes it.
     """
     with gc_paused():
-        result = _generate(content_dir, templates_dir, memo, directory_urls, jobs)
+        result = _generate(content_dir, templates_dir, memo, directory_urls, jobs, out_dir)
     result.directory_urls = directory_urls
     return result
 
@@ -155,6 +158,7 @@ def _generate(
     memo: Memo | None,
     directory_urls: bool,
     jobs: int = 1,
+    out_dir: Path | None = None,
 ) -> Generated:
     loaded, findings = _check(content_dir, memo)
     problems = sorted([*loaded.problems, *findings.problems])
@@ -172,7 +176,9 @@ def _generate(
             memo.history_of(content_dir) if memo else read_history(content_dir),
             memo.views if memo else None,
         )
-        result.site = render_site(view, templates, memo.pages if memo else None, jobs=jobs)
+        result.site = render_site(
+            view, templates, memo.pages if memo else None, jobs=jobs, out_dir=out_dir
+        )
     except jinja2.TemplateError as exc:
         result.problems.append(template_problem(exc, Path(templates_dir)))
     return result

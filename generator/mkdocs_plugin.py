@@ -84,7 +84,7 @@ from .htmlstore import HtmlStore
 from .lift import Lifted, lift, restore
 from .model import Content
 from .pagecheck import CheckAsWritten
-from .pages import RenderedSite
+from .pages import OnDisk, RenderedSite
 from .parallel import PageRenderer, default_jobs
 from .problems import Problem, format_problems
 from .sanitize import Finding, check_site
@@ -232,7 +232,7 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
         self.site: RenderedSite | None = None
         self.memo: Memo | None = None
         """Kept between the preview's rebuilds, so that they redo only what an edit touched."""
-        self.previous: dict[str, str | bytes] = {}
+        self.previous: dict[str, str | bytes | OnDisk] = {}
         self.previous_dest: dict[str, str] = {}
         self.previous_nav: list[Any] | None = None
         self.changed: set[str] = set()
@@ -351,14 +351,17 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
             # only scan what that loop creates (and forked workers share them unchanged).
             gc.freeze()
         nav = _nav(site)
-        outputs: dict[str, str | bytes] = {**site.pages, **site.files}
+        outputs: dict[str, str | bytes | OnDisk] = {**site.pages, **site.files}
         # In a dirty rebuild (the preview), MkDocs renders and copies only the files
         # marked modified: those whose content changed since the last build, or all of
         # them when the navigation (drawn on every page) changed.
         everything = not self.serving or nav != self.previous_nav
         changed: set[str] = set()
         for path, content in outputs.items():
-            file = File.generated(config, path, content=content)
+            if isinstance(content, OnDisk):
+                file = File.generated(config, path, abs_src_path=str(content.path))
+            else:
+                file = File.generated(config, path, content=content)
             modified = everything or self.previous.get(path) != content
             if modified:
                 changed.add(path)
@@ -577,7 +580,7 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
                 directory_urls=last.config.use_directory_urls,
             )
             site = generated.site
-            outputs: dict[str, str | bytes] = {}
+            outputs: dict[str, str | bytes | OnDisk] = {}
             if site is not None:
                 outputs = {**site.pages, **site.files}
             changed = {p: c for p, c in outputs.items() if self.previous.get(p) != c}

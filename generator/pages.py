@@ -45,11 +45,23 @@ NAV_SHEETS = 20
 them (the navigation is drawn on every page, so a long one costs readers and builds)."""
 
 
+@dataclass(frozen=True)
+class OnDisk:
+    """A page or download written to a file by the process that rendered it (in a build).
+
+    At 100,000 facts the pages' Markdown and the downloads are gigabytes of text: written
+    where they are made, they are neither sent back to the main process nor held by it;
+    the engine reads each page when it converts it and copies each download.
+    """
+
+    path: Path
+
+
 @dataclass
 class RenderedSite:
-    pages: dict[str, str] = field(default_factory=dict)
+    pages: dict[str, str | OnDisk] = field(default_factory=dict)
     """Markdown pages by path (``sheets/x/index.md``)."""
-    files: dict[str, bytes] = field(default_factory=dict)
+    files: dict[str, bytes | OnDisk] = field(default_factory=dict)
     """Other files to publish as they are (downloads, schemas, archived texts)."""
     nav: list[str | tuple[str, list[str]]] = field(default_factory=list)
     """Navigation: page paths, and sections as (title, page paths), in order."""
@@ -193,9 +205,19 @@ class PageMemo:
 
 
 def render_site(
-    view: SiteView, templates: Templates, memo: PageMemo | None = None, *, jobs: int = 1
+    view: SiteView,
+    templates: Templates,
+    memo: PageMemo | None = None,
+    *,
+    jobs: int = 1,
+    out_dir: Path | None = None,
 ) -> RenderedSite:
-    """Render every page and download; ``jobs`` > 1 renders them in forked processes."""
+    """Render every page and download; ``jobs`` > 1 renders them in forked processes.
+
+    With ``out_dir`` (a build), pages and downloads are written under it and stand in the
+    result as :class:`OnDisk` (a page whose text would not come back from a file exactly
+    as it is stays in memory).
+    """
     site = RenderedSite()
     common: dict[str, Any] = {
         "site": view,
@@ -272,10 +294,16 @@ def render_site(
     site.nav.append(FORMAT_PAGE)
     tasks: list[Callable[[], Any]] = [task for _, task in pending]
     tasks.append(functools.partial(exports.files, view, memo))
+    if out_dir is not None:
+        tasks = [
+            *(functools.partial(_page_to_file, t, out_dir / "pages" / p) for p, t in pending),
+            functools.partial(_files_to_disk, tasks[-1], out_dir / "files"),
+        ]
     *markdowns, downloads = fork_map(tasks, jobs if memo is None else 1)
     for (path, _), markdown in zip(pending, markdowns, strict=True):
         site.pages[path] = markdown
-        kept[path] = (kept[path][0], markdown, kept[path][2])
+        if isinstance(markdown, str):
+            kept[path] = (kept[path][0], markdown, kept[path][2])
     if memo is not None:
         memo.pages = kept
         memo.rendered = len(pending)
@@ -288,6 +316,31 @@ def render_site(
         exports.download_schema(), pretty=True
     )
     return site
+
+
+def _page_to_file(render: Callable[[], str], target: Path) -> str | OnDisk:
+    markdown = render()
+    # the engine reads files as UTF-8 text, dropping a byte order mark and turning
+    # "\r" into "\n": a page that would not come back exactly stays in memory
+    if markdown.startswith("\ufeff") or "\r" in markdown:
+        return markdown
+    try:
+        data = markdown.encode("utf-8")
+    except UnicodeEncodeError:
+        return markdown
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return OnDisk(target)
+
+
+def _files_to_disk(make: Callable[[], dict[str, bytes]], folder: Path) -> dict[str, OnDisk]:
+    written: dict[str, OnDisk] = {}
+    for path, data in make().items():
+        target = folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        written[path] = OnDisk(target)
+    return written
 
 
 def _search(view: SiteView, memo: PageMemo | None) -> list[SearchEntry]:

@@ -242,7 +242,7 @@ def _runs(pages: list[File], jobs: int) -> list[list[File]]:
     whole, the main process's :data:`MAIN_SHARE` of that. Run ``i`` is for process
     ``i % jobs`` (0 is the main process).
     """
-    sizes = [len(f.content_string) if f.generated_by else 1 for f in pages]
+    sizes = [_size(f) for f in pages]
     whole = sum(sizes)
     full = max(1.0, whole / (jobs * RUNS_PER_PROCESS))
     runs: list[list[File]] = [[]]
@@ -255,6 +255,15 @@ def _runs(pages: list[File], jobs: int) -> list[list[File]]:
         runs[-1].append(file)
         filled += size
     return runs
+
+
+def _size(file: File) -> int:
+    """A page's Markdown size, without reading a page that is on disk."""
+    if file.abs_src_path is not None:
+        with contextlib.suppress(OSError):
+            return os.path.getsize(file.abs_src_path)
+        return 1
+    return len(file.content_string) if file.generated_by else 1
 
 
 def fork_map(tasks: list[Callable[[], Any]], jobs: int) -> list[Any]:
