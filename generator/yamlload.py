@@ -270,11 +270,7 @@ class _Composer:
                 if event.anchor is not None or event.tag is not None:
                     self._anchor_or_tag(event)
                 if len(stack) >= MAX_DEPTH:
-                    self._problem(
-                        event.start_mark,
-                        f"nesting is deeper than {MAX_DEPTH} levels; "
-                        "no fact sheet field needs this, check the indentation",
-                    )
+                    self._problem(event.start_mark, TOO_DEEP)
                     return None
                 mark = event.start_mark
                 coll: Mapping | Sequence = (
@@ -368,7 +364,17 @@ class _Composer:
             )
 
 
+TOO_DEEP = (
+    f"nesting is deeper than {MAX_DEPTH} levels; "
+    "no fact sheet field needs this, check the indentation"
+)
+
+
 def _syntax_message(exc: yaml.MarkedYAMLError) -> str:
+    if exc.problem and "exceeded maximum nesting depth" in exc.problem:
+        # LibYAML 0.2.6 stops at 1,000 levels of brackets while it still looks ahead for
+        # a key, before a single event reaches the depth check above: same advice
+        return TOO_DEEP
     parts = [p for p in (exc.context, exc.problem) if p]
     text = "; ".join(parts) or "invalid YAML"
     hint = ""
