@@ -554,20 +554,24 @@ How these were measured (`python bench/run.py`, see its docstring):
 """
 
 
-def machine() -> str:
+def _git(*args: str) -> str:
     try:
-        commit = subprocess.run(
-            ["git", "-C", str(PROJECT), "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=False,
+        return subprocess.run(
+            ["git", "-C", str(PROJECT), *args], capture_output=True, text=True, check=False
         ).stdout.strip()
     except OSError:
-        commit = ""
+        return ""
+
+
+def machine() -> str:
+    commit = _git("rev-parse", "--short", "HEAD") or "unknown"
+    # only the code that runs counts: results files and notes may be edited meanwhile
+    dirty = _git("status", "--porcelain", "--", "generator", "templates", "bench/*.py")
     cpu = platform.processor() or platform.machine()
     return (
         f"Python {platform.python_version()} on {platform.system()} {platform.release()}, "
-        f"{os.cpu_count()} CPUs ({cpu}); commit {commit or 'unknown'} (plus uncommitted work)"
+        f"{os.cpu_count()} CPUs ({cpu}); commit {commit}"
+        + (" (plus uncommitted changes to the code)" if dirty else "")
     )
 
 
