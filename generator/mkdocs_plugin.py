@@ -115,7 +115,8 @@ class FactsheetConfig(base.Config):
     templates_dir = c.Type(str, default="templates")
     """Directory of the Jinja2 templates, relative to mkdocs.yml."""
     jobs = c.Type(int, default=0)
-    """Processes that render pages in a build (0: one per core, at most four; 1: serial)."""
+    """Processes that render and check pages in a build, this one included (0: one per core,
+    at most four; 1: serial, pages checked after the build)."""
     lift = c.Type(bool, default=True)
     """Set raw HTML blocks aside while Markdown converts a page (see generator.lift)."""
 
