@@ -288,7 +288,9 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
                 page.markdown or "", page=page, config=config, files=files
             )
             page.markdown = markdown
-            self.lifted.pop(page.file.src_uri, None)  # a worker renders without setting back
+            # (in the worker) its HTML goes back with the blocks still aside: the main
+            # process lifts them again, and puts them back from its own copy
+            self.lifted.pop(page.file.src_uri, None)
             return markdown
 
         self.renderer.start(list(files.documentation_pages()), prepare)
