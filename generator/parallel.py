@@ -95,7 +95,6 @@ class _Worker:
     """Read end of a pipe on which the worker writes one byte per run it has finished."""
     folder: Path
     """Where the worker writes each finished run (``0``, ``1``...) as a pickle."""
-    runs: int
     finished: int = 0
     taken: int = 0
     failed: bool = False
@@ -144,7 +143,7 @@ class PageRenderer:
                 os.close(read_end)
                 self._work(mine, prepare, folder, write_end)
             os.close(write_end)
-            worker = _Worker(pid, read_end, folder, len(mine))
+            worker = _Worker(pid, read_end, folder)
             self.workers.append(worker)
             for number, run in enumerate(mine):
                 for file in run:
