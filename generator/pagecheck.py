@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import contextlib
 import os
-import pickle
 import signal
 import tempfile
+from collections import deque
 from pathlib import Path
 
+from .parallel import dump, load
 from .sanitize import Finding, check_file
 
 
@@ -43,7 +44,7 @@ class CheckAsWritten:
         # MkDocs must never wait for this process: names it cannot take yet are kept here
         self.pipe = write_end
         os.set_blocking(write_end, False)
-        self.unsent: list[bytes] = []
+        self.unsent: deque[bytes] = deque()
 
     def _work(
         self, read_end: int, mask: set[int | signal.Signals]
@@ -67,7 +68,7 @@ class CheckAsWritten:
                     path = self.site_dir / rel
                     if path.is_file():
                         found[rel] = check_file(path)
-            self.out.write_bytes(pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL))
+            dump(found, self.out)
         except BaseException:
             code = 1
         finally:
@@ -83,7 +84,7 @@ class CheckAsWritten:
         try:
             while self.unsent:
                 os.write(self.pipe, self.unsent[0])
-                del self.unsent[0]
+                self.unsent.popleft()
         except BlockingIOError:
             pass  # the pipe is full: the process is behind, and MkDocs goes on
 
@@ -105,7 +106,7 @@ class CheckAsWritten:
             _, status = os.waitpid(self.pid, 0)
             if status != 0:
                 return {}
-            found: dict[str, list[Finding]] = pickle.loads(self.out.read_bytes())
+            found: dict[str, list[Finding]] = load(self.out)
             return found
         finally:
             self.out.unlink(missing_ok=True)

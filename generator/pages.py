@@ -328,19 +328,17 @@ def _page_to_file(render: Callable[[], str], target: Path) -> str | OnDisk:
         data = markdown.encode("utf-8")
     except UnicodeEncodeError:
         return markdown
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
-    return OnDisk(target)
+    return _write(target, data)
 
 
 def _files_to_disk(make: Callable[[], dict[str, bytes]], folder: Path) -> dict[str, OnDisk]:
-    written: dict[str, OnDisk] = {}
-    for path, data in make().items():
-        target = folder / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-        written[path] = OnDisk(target)
-    return written
+    return {path: _write(folder / path, data) for path, data in make().items()}
+
+
+def _write(target: Path, data: bytes) -> OnDisk:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return OnDisk(target)
 
 
 def _search(view: SiteView, memo: PageMemo | None) -> list[SearchEntry]:

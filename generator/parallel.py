@@ -63,13 +63,14 @@ class _Capture(logging.Handler):
         self.records.append((record.name, record.levelno, record.getMessage()))
 
 
-def _dump(value: Any, path: Path) -> None:
+def dump(value: Any, path: Path) -> None:
     """Pickle into a file as it goes (a share of pages is hundreds of megabytes at 100k)."""
     with open(path, "wb") as out:
         pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _load(path: Path) -> Any:
+def load(path: Path) -> Any:
+    """What :func:`dump` wrote, read as it goes."""
     with open(path, "rb") as data:
         return pickle.load(data)
 
@@ -160,7 +161,7 @@ class PageRenderer:
             logger.propagate = False
             for number, run in enumerate(runs):
                 rendered = {f.src_uri: self._render(f, prepare, capture) for f in run}
-                _dump(rendered, folder / str(number))
+                dump(rendered, folder / str(number))
                 os.write(done, b".")
         except BaseException:
             code = 1
@@ -197,7 +198,7 @@ class PageRenderer:
             worker.finished += len(announced)
         while worker.taken < worker.finished:
             run = worker.folder / str(worker.taken)
-            self.results.update(_load(run))
+            self.results.update(load(run))
             run.unlink()
             worker.taken += 1
 
@@ -284,7 +285,7 @@ def fork_map(tasks: list[Callable[[], Any]], jobs: int) -> list[Any]:
             code = 0
             try:
                 done = [tasks[i]() for i in share]
-                _dump(done, out)
+                dump(done, out)
             except BaseException:
                 code = 1
             finally:
@@ -298,7 +299,7 @@ def fork_map(tasks: list[Callable[[], Any]], jobs: int) -> list[Any]:
         _, status = os.waitpid(pid, 0)
         try:
             if status == 0:
-                for i, value in zip(share, _load(out), strict=True):
+                for i, value in zip(share, load(out), strict=True):
                     results[i] = value
             else:
                 failed = True
