@@ -29,7 +29,9 @@ def test_compiled_templates_are_reused_until_their_source_changes(tmp_path: Path
 
 def test_the_collector_is_paused_while_building_and_runs_when_idle() -> None:
     was_enabled = gc.isenabled()
-    collector = IdleCollector(delay=0.05)
+    # long enough that the idle collection cannot run before the test reads its timer
+    # (0.05 s lost that race on a busy machine)
+    collector = IdleCollector(delay=0.5)
     try:
         collector.build_started()
         assert not gc.isenabled()
