@@ -117,29 +117,6 @@ class Sequence(Node):
         return f"Sequence({self.items!r}@{self.line}:{self.col})"
 
 
-def same_nodes(a: Node, b: Node) -> bool:
-    """Whether two composed nodes were written alike: same text, kinds and positions."""
-    if a is b:
-        return True
-    if type(a) is not type(b) or a.line != b.line or a.col != b.col:
-        return False
-    if isinstance(a, Scalar):
-        assert isinstance(b, Scalar)
-        return a.value == b.value and a.plain == b.plain
-    if isinstance(a, Mapping):
-        assert isinstance(b, Mapping)
-        return a.entries.keys() == b.entries.keys() and all(
-            same_nodes(ka, kb) and same_nodes(va, vb)
-            for (ka, va), (kb, vb) in zip(a.entries.values(), b.entries.values(), strict=True)
-        )
-    if isinstance(a, Sequence):
-        assert isinstance(b, Sequence)
-        return len(a.items) == len(b.items) and all(
-            same_nodes(x, y) for x, y in zip(a.items, b.items, strict=True)
-        )
-    return True
-
-
 @dataclass
 class LoadedYaml:
     """The result of loading one file: its root node (None if empty or broken) and problems."""
