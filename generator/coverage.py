@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from .checks.quotes import QuoteIndex
 from .model import Source
-from .numbers import find_dates, find_numbers, find_vague_amounts
+from .numbers import stated_in
 from .textmatch import ArchivedText
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])|\n\s*")
@@ -86,9 +86,10 @@ def source_coverage(source: Source, quotes: QuoteIndex) -> Coverage:
         if any(f.start <= start and end <= f.end for f in furniture):
             continue
         piece = text[start:end]
-        stated = [n.text for n in find_numbers(piece)]
-        stated += [v.text for v in find_vague_amounts(piece)]
-        stated += [d.text for d in find_dates(piece)]
+        numbers, vague, dates = stated_in(piece)
+        stated = [n.text for n in numbers]
+        stated += [v.text for v in vague]
+        stated += [d.text for d in dates]
         if not stated:
             continue
         is_cited = any(s.start < end and start < s.end for s in cited)

@@ -111,6 +111,7 @@ __all__ = [
     "find_numbers",
     "find_vague_amounts",
     "qualifier_family",
+    "stated_in",
     "states_number",
 ]
 
@@ -1009,8 +1010,16 @@ def _scan_vague(text: str, low: str) -> list[VagueAmount]:
     return found
 
 
-@lru_cache(maxsize=65536)  # every quote is read by the checks, the views and the downloads
+@lru_cache(maxsize=1 << 18)
 def _scan(text: str) -> _Scan:
+    """What :func:`_scan_text` finds, remembered: every quote is read by the checks, the
+    views and the downloads. Room for every quote of 100,000 facts and more (at 65,536,
+    a base that size scanned each quote once per stage); text read only once, such as
+    each sentence of an archived text, goes to :func:`stated_in` instead."""
+    return _scan_text(text)
+
+
+def _scan_text(text: str) -> _Scan:
     low = _lower(text)
     dates, date_spans = _scan_dates(text)
     vague = _scan_vague(text, low)
@@ -1051,6 +1060,13 @@ def _scan(text: str) -> _Scan:
 def find_numbers(text: str) -> list[StatedNumber]:
     """The numbers stated in ``text``, in order, non-overlapping (rules: module doc)."""
     return list(_scan(text).numbers)
+
+
+def stated_in(text: str) -> tuple[list[StatedNumber], list[VagueAmount], list[StatedDate]]:
+    """The numbers, vague amounts and dates stated in ``text``, not remembered (for text
+    read once, which would push the quotes out of the memory the other functions share)."""
+    found = _scan_text(text)
+    return list(found.numbers), list(found.vague), list(found.dates)
 
 
 def find_vague_amounts(text: str) -> list[VagueAmount]:

@@ -19,6 +19,7 @@ from generator.numbers import (
     find_numbers,
     find_vague_amounts,
     qualifier_family,
+    stated_in,
     states_number,
 )
 
@@ -807,3 +808,19 @@ def test_empty_and_numberless_text() -> None:
     assert find_dates("") == []
     assert find_vague_amounts("") == []
     assert find_numbers("No figures here at all.") == []
+
+
+@pytest.mark.parametrize("path", [REUTERS, REWRITE], ids=["reuters", "rewrite"])
+def test_stated_in_finds_what_the_remembering_functions_find(path: Path) -> None:
+    from generator import numbers
+
+    for paragraph in _read(path).split("\n\n"):
+        before = numbers._scan.cache_info().currsize
+        found = stated_in(paragraph)
+        # text read once (each sentence of an archived text) does not push quotes out
+        assert numbers._scan.cache_info().currsize == before
+        assert found == (
+            find_numbers(paragraph),
+            find_vague_amounts(paragraph),
+            find_dates(paragraph),
+        )
