@@ -241,19 +241,20 @@ def render_site(
         view: object = None,
         **context: Any,
     ) -> None:
-        hit = memo.pages.get(path) if memo is not None else None
-        if hit is not None and view is not None and hit[2] is view:
-            # the very view object of the last run (kept by the views' memo): unchanged
-            site.pages[path] = hit[1]
-            kept[path] = hit
-            return
-        key = make_key()
-        if hit is not None and same(hit[0], key):
-            site.pages[path] = hit[1]
-            kept[path] = (key, hit[1], view)
-            return
+        if memo is not None:  # the preview: an unchanged page is not rendered again
+            hit = memo.pages.get(path)
+            if hit is not None and view is not None and hit[2] is view:
+                # the very view object of the last run (kept by the views' memo): unchanged
+                site.pages[path] = hit[1]
+                kept[path] = hit
+                return
+            key = make_key()
+            if hit is not None and same(hit[0], key):
+                site.pages[path] = hit[1]
+                kept[path] = (key, hit[1], view)
+                return
+            kept[path] = (key, "", view)
         site.pages[path] = ""  # keeps the order; filled in below
-        kept[path] = (key, "", view)
         pending.append(
             (path, functools.partial(templates.render, template, path, **context, **common))
         )
@@ -302,7 +303,7 @@ def render_site(
     *markdowns, downloads = fork_map(tasks, jobs if memo is None else 1)
     for (path, _), markdown in zip(pending, markdowns, strict=True):
         site.pages[path] = markdown
-        if isinstance(markdown, str):
+        if memo is not None and isinstance(markdown, str):
             kept[path] = (kept[path][0], markdown, kept[path][2])
     if memo is not None:
         memo.pages = kept

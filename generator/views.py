@@ -284,11 +284,25 @@ class SourceView:
     origins: list[Source]
     passages: list[tuple[int, int, list[CitationView]]] = field(default_factory=list)
     furniture: list[Span] = field(default_factory=list)
-    coverage: Coverage | None = None
+    known_coverage: Coverage | None = None
+    quotes: QuoteIndex | None = field(default=None, repr=False, compare=False)
+    """Where the coverage is worked out from, when it was left until the page is rendered."""
 
     @property
     def id(self) -> str:
         return self.source.id
+
+    @property
+    def coverage(self) -> Coverage | None:
+        """Which sentences of the archived text state a number or date, and which are cited.
+
+        A build leaves it until the source's page is rendered (it is most of the time
+        the views take, and the pages are rendered on every core); the preview works it
+        out with the views, to keep it for sources that did not change.
+        """
+        if self.known_coverage is None and self.quotes is not None:
+            self.known_coverage = source_coverage(self.source, self.quotes)
+        return self.known_coverage
 
 
 @dataclass
@@ -459,13 +473,6 @@ def build_views(
         supported = supporting.get(source.id, [])
         roots = sorted(origins.roots.get(source.id, frozenset()))
         furniture = list(quotes.furniture.get(source.id, []))
-        passages = tuple(p.span for p in quotes.by_source.get(source.id, []))
-        cover_key: tuple[object, ...] = (source, *furniture, *passages)
-        if cover_hit is not None and same(cover_hit[0], cover_key):
-            coverage = cover_hit[1]
-        else:
-            coverage = source_coverage(source, quotes)
-        kept_coverage[id(source)] = (cover_key, coverage)
         view = SourceView(
             source,
             supported,
@@ -473,9 +480,16 @@ def build_views(
             repeated_by.get(source.id, []),
             [sources[r] for r in roots if r != source.id and r in sources],
             furniture=furniture,
-            coverage=coverage,
+            quotes=quotes,
         )
         if memo is not None:
+            passages = (p.span for p in quotes.by_source.get(source.id, []))
+            cover_key: tuple[object, ...] = (source, *furniture, *passages)
+            if cover_hit is not None and same(cover_hit[0], cover_key):
+                view.known_coverage = cover_hit[1]
+            else:
+                view.known_coverage = source_coverage(source, quotes)
+            kept_coverage[id(source)] = (cover_key, view.known_coverage)
             # The same view object again while what it shows is unchanged: its cited
             # passages are not merged again, and its page is known unchanged at a glance.
             view_key = source_key(view)

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from generator.charts import sheet_charts
+from generator.coverage import source_coverage
 from generator.generate import check
 from generator.timeline import sheet_timeline
-from generator.views import SiteView, build_views
+from generator.views import SiteView, ViewMemo, build_views
 
 from .conftest import ROOT, Run
 
@@ -166,3 +167,17 @@ def test_several_sheets_share_one_site(cli: Callable[..., Run], project: Path) -
     everything = json.loads((site / "facts.json").read_text("utf-8"))
     assert len(everything["facts"]) == 25 and len(everything["sheets"]) == 2
     assert Decimal(1400000) == Decimal(data["facts"][0]["value"]["amount"])
+
+
+def test_a_build_works_out_coverage_when_the_source_page_is_rendered() -> None:
+    # most of the views' time at scale: left to the page, which renders on any core
+    loaded, findings = check(ROOT / "content")
+    built = build_views(loaded.content, findings.quotes)
+    served = build_views(loaded.content, findings.quotes, memo=ViewMemo())
+    for lazy, eager in zip(built.sources, served.sources, strict=True):
+        assert lazy.known_coverage is None
+        assert eager.known_coverage is not None
+        expected = source_coverage(lazy.source, findings.quotes)
+        assert lazy.coverage == eager.coverage == expected
+        assert expected.total > 0
+        assert lazy.coverage is lazy.coverage  # worked out once
