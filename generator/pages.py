@@ -13,7 +13,7 @@ import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import jinja2
 from markupsafe import Markup
@@ -298,7 +298,7 @@ def render_site(
     if out_dir is not None:
         tasks = [
             *(functools.partial(_page_to_file, t, out_dir / "pages" / p) for p, t in pending),
-            functools.partial(_files_to_disk, tasks[-1], out_dir / "files"),
+            functools.partial(_files_to_disk, view, out_dir / "files"),
         ]
     *markdowns, downloads = fork_map(tasks, jobs if memo is None else 1)
     for (path, _), markdown in zip(pending, markdowns, strict=True):
@@ -332,8 +332,18 @@ def _page_to_file(render: Callable[[], str], target: Path) -> str | OnDisk:
     return _write(target, data)
 
 
-def _files_to_disk(make: Callable[[], dict[str, bytes]], folder: Path) -> dict[str, OnDisk]:
-    return {path: _write(folder / path, data) for path, data in make().items()}
+def _files_to_disk(view: SiteView, folder: Path) -> dict[str, OnDisk]:
+    """Write the downloads under ``folder`` as they are made (a build keeps none in memory)."""
+    written: dict[str, OnDisk] = {}
+
+    def open_file(path: str) -> BinaryIO:
+        target = folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        written[path] = OnDisk(target)
+        return open(target, "wb")
+
+    exports.write_files(view, open_file)
+    return written
 
 
 def _write(target: Path, data: bytes) -> OnDisk:

@@ -87,3 +87,15 @@ def test_a_sheets_sources_keep_the_content_order(tmp_path: Path) -> None:
         assert [s.id for s in sources] == [s for s in view.content.sources if s in cited]
         few += len(cited) * 4 < len(view.content.sources)
     assert few, "no sheet cites only a few of the sources"
+
+
+def test_a_build_writes_the_same_downloads_as_it_makes_them(project: Path, tmp_path: Path) -> None:
+    from generator.pages import _files_to_disk
+
+    view = site_view(project)
+    in_memory = files(view)
+    written = _files_to_disk(view, tmp_path / "files")
+    assert list(written) == list(in_memory)  # same files, same order
+    for path, data in in_memory.items():
+        assert written[path].path == tmp_path / "files" / path
+        assert written[path].path.read_bytes() == data, path
