@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import calendar
 import contextlib
+import functools
 import logging
 import os
 import shutil
@@ -34,7 +35,9 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, MkDocsException
 
 from .generate import Generated, generate
-from .parallel import default_jobs
+from .loader import load_content
+from .model import Content
+from .parallel import default_jobs, in_child
 from .problems import Loc, Problem, display_path
 from .project import Project
 from .sanitize import Finding, check_site
@@ -78,25 +81,19 @@ def build_site(
 
 
 def _build(project: Project, target: Path, scratch: Path, strict: bool) -> BuildResult:
-    generated = generate(
-        project.content_dir,
-        project.templates_dir,
-        directory_urls=project.directory_urls,
-        jobs=project.jobs or default_jobs(),
-        out_dir=scratch,
-    )
+    # in a process of its own: the model and views go with it once the pages are written
+    generated, newest = in_child(functools.partial(_generate, project, scratch))
     if not generated.ok:
         return BuildResult(generated.problems)
     assert generated.site is not None
-    with _lock(target), _source_date_epoch(generated):
+    with _lock(target), _source_date_epoch(newest):
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
         try:
             pages = len(generated.site.pages)
             checked = run_mkdocs(project, generated, tmp, strict=strict)
-            content = generated.loaded.content if generated.loaded is not None else None
             unsafe = check_site(
                 tmp,
-                content,
+                functools.partial(_content, project),
                 shown_dir=target,
                 jobs=project.jobs or default_jobs(),
                 checked=checked,
@@ -111,6 +108,25 @@ def _build(project: Project, target: Path, scratch: Path, strict: bool) -> Build
             shutil.rmtree(tmp, ignore_errors=True)
             raise
     return BuildResult([], target, pages)
+
+
+def _generate(project: Project, scratch: Path) -> tuple[Generated, int | None]:
+    """The generator's pages for a build, without the model, and the newest ``as_of``."""
+    generated = generate(
+        project.content_dir,
+        project.templates_dir,
+        directory_urls=project.directory_urls,
+        jobs=project.jobs or default_jobs(),
+        out_dir=scratch,
+    )
+    newest = newest_as_of(generated.loaded.content) if generated.loaded is not None else None
+    generated.loaded = generated.findings = None
+    return generated, newest
+
+
+def _content(project: Project) -> Content | None:
+    """The content again, to place what the page check found on the files it came from."""
+    return load_content(project.content_dir).content
 
 
 def run_mkdocs(
@@ -193,18 +209,22 @@ def _lock(target: Path) -> Iterator[None]:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
+def newest_as_of(content: Content) -> int | None:
+    """The newest ``as_of`` date of the sheets, as seconds since the epoch (None: no sheet)."""
+    dates = [s.as_of for s in content.sheets.values()]
+    if not dates:
+        return None
+    newest = max(dates, key=lambda d: d.sort_key())
+    return calendar.timegm((newest.year, newest.month or 1, newest.day or 1, 0, 0, 0))
+
+
 @contextlib.contextmanager
-def _source_date_epoch(generated: Generated) -> Iterator[None]:
+def _source_date_epoch(newest: int | None) -> Iterator[None]:
     """Default SOURCE_DATE_EPOCH to the newest as_of date, so builds are byte-identical."""
-    if "SOURCE_DATE_EPOCH" in os.environ or generated.loaded is None:
+    if "SOURCE_DATE_EPOCH" in os.environ:
         yield
         return
-    dates = [s.as_of for s in generated.loaded.content.sheets.values()]
-    newest = max(dates, key=lambda d: d.sort_key()) if dates else None
-    epoch = 0
-    if newest is not None:
-        epoch = calendar.timegm((newest.year, newest.month or 1, newest.day or 1, 0, 0, 0))
-    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    os.environ["SOURCE_DATE_EPOCH"] = str(newest or 0)
     try:
         yield
     finally:

@@ -22,11 +22,12 @@ import logging
 import os
 import pickle
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
@@ -73,6 +74,46 @@ def load(path: Path) -> Any:
     """What :func:`dump` wrote, read as it goes."""
     with open(path, "rb") as data:
         return pickle.load(data)
+
+
+T = TypeVar("T")
+
+
+def in_child(task: Callable[[], T]) -> T:
+    """Run ``task`` in a forked process and return what it returned (pickled via a file).
+
+    Whatever the task allocated on the way goes when that process ends: a build runs
+    the generator this way, so its model and views (over a gigabyte at 100,000 facts)
+    are not held while MkDocs runs. Where fork is unavailable, or the process fails, the
+    task runs here instead (an error then surfaces as usual).
+    """
+    if not hasattr(os, "fork"):
+        return task()
+    fd, name = tempfile.mkstemp(prefix="factsheet-result-", suffix=".pickle")
+    os.close(fd)
+    out = Path(name)
+    try:
+        sys.stdout.flush()  # or the child would write again what is buffered
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child
+            code = 0
+            try:
+                dump(task(), out)
+            except BaseException:
+                code = 1
+            finally:
+                with contextlib.suppress(BaseException):
+                    sys.stdout.flush()
+                    sys.stderr.flush()
+                os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        if status == 0:
+            result: T = load(out)
+            return result
+    finally:
+        out.unlink(missing_ok=True)
+    return task()
 
 
 def _digest(markdown: str) -> str:

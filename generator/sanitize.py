@@ -42,7 +42,7 @@ import multiprocessing
 import os
 import posixpath
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from html.parser import HTMLParser
@@ -469,7 +469,7 @@ def check_file(path: Path) -> list[Finding]:
 
 def check_site(
     site_dir: str | os.PathLike[str],
-    content: Content | None = None,
+    content: Content | Callable[[], Content | None] | None = None,
     *,
     shown_dir: str | os.PathLike[str] | None = None,
     only: set[str] | None = None,
@@ -486,7 +486,8 @@ def check_site(
 
     Problems are placed on the content file whose text was affected when the
     page says so (a fact's anchor, a link to a source), otherwise on the built
-    page under ``shown_dir`` (where it would have been published).
+    page under ``shown_dir`` (where it would have been published). ``content`` may be
+    a function that loads it, called only if there is a problem to place.
     """
     root = Path(site_dir)
     shown_root = Path(shown_dir) if shown_dir is not None else root
@@ -526,12 +527,17 @@ _FACT_ANCHOR = re.compile(r"(?:differ-)?(.+?)(?:--[0-9]+)?")
 class _Locator:
     """Maps a page and the anchors near a finding to the content that produced them."""
 
-    def __init__(self, content: Content | None) -> None:
-        self.content = content
+    def __init__(self, content: Content | Callable[[], Content | None] | None) -> None:
+        self.content: Content | None = None
+        self.load = content if callable(content) else None
+        if not callable(content):
+            self.content = content
 
     def __call__(
         self, page: str, owners: Iterable[str], fallback: Loc, key: str | None = None
     ) -> tuple[Loc, str]:
+        if self.load is not None:
+            self.content, self.load = self.load(), None
         if self.content is None:
             return fallback, ""
         subject = _subject(page)

@@ -69,3 +69,20 @@ def test_a_stopped_check_leaves_no_process_or_file(tmp_path: Path) -> None:
     check.written("index.html")
     check.abandon()
     assert not check.out.exists()
+
+
+def test_the_content_is_loaded_only_to_place_a_problem(tmp_path: Path) -> None:
+    # a build no longer holds the content: it is read again only if a page needs it
+    loads: list[int] = []
+
+    def content() -> None:
+        loads.append(1)
+        return None
+
+    (tmp_path / "index.html").write_text(page("<p>Safe.</p>"), encoding="utf-8")
+    assert check_site(tmp_path, content) == []
+    assert loads == []
+    site(tmp_path)
+    problems = check_site(tmp_path, content)
+    assert len(problems) > 1
+    assert loads == [1]  # once, however many problems

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -94,3 +95,30 @@ def test_broken_links_still_fail_a_parallel_strict_build(synthetic: Path, tmp_pa
     assert proc.returncode == 1
     assert "no-such-page.md" in proc.stderr
     assert "MkDocs stopped the build" in proc.stderr
+
+
+def test_in_child_runs_the_task_in_another_process_and_returns_its_result() -> None:
+    from generator.parallel import in_child
+
+    def task() -> tuple[int, list[str]]:
+        grown = ["x" * 1000 for _ in range(1000)]  # goes with the child
+        return os.getpid(), grown[:2]
+
+    pid, some = in_child(task)
+    assert pid != os.getpid()
+    assert some == ["x" * 1000] * 2
+
+
+def test_in_child_runs_a_failing_task_here_so_its_error_surfaces() -> None:
+    from generator.parallel import in_child
+
+    pids: list[int] = []
+
+    def task() -> None:
+        pids.append(os.getpid())  # the child's list is its own: only this one stays
+        raise ValueError("the content directory is gone")
+
+    with pytest.raises(ValueError, match="content directory is gone"):
+        in_child(task)
+    assert pids == [os.getpid()]
+    assert not list(Path(tempfile.gettempdir()).glob("factsheet-result-*"))
