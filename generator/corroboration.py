@@ -14,7 +14,7 @@ from .model import Fact, Source
 from .origins import Origins
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Corroboration:
     sources: tuple[str, ...]
     """Distinct cited source ids, in citation order."""

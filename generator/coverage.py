@@ -20,7 +20,7 @@ from .textmatch import ArchivedText
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])|\n\s*")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sentence:
     start: int
     end: int
@@ -32,7 +32,7 @@ class Sentence:
     cited: bool
 
 
-@dataclass
+@dataclass(slots=True)
 class Coverage:
     source: str
     sentences: list[Sentence] = field(default_factory=list)

@@ -23,7 +23,7 @@ FIELD_LABELS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Version:
     source: str
     citations: tuple[int, ...]
@@ -36,7 +36,7 @@ class Version:
     names: tuple[str, ...] | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Dispute:
     fact: str
     fields: tuple[str, ...]

@@ -44,7 +44,7 @@ SOURCE_TYPES = (
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class Quantity:
     """A number with its unit and qualifier, as the fact sheet states it."""
 
@@ -58,14 +58,14 @@ class Quantity:
     where: Located | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Period:
     start: PartialDate
     end: PartialDate | None = None
     where: Located | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Stated:
     """What one source itself states, where it differs from the fact."""
 
@@ -77,7 +77,7 @@ class Stated:
     where: Located | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Citation:
     source: str
     quote: str
@@ -88,7 +88,7 @@ class Citation:
     where: Located | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Retraction:
     """A withdrawn fact: it stays on the sheet, struck through, with why and when."""
 
@@ -97,7 +97,7 @@ class Retraction:
     where: Located | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Fact:
     id: str
     topic: str
@@ -119,7 +119,7 @@ class Fact:
     """Id of the sheet the fact belongs to (set by the loader from the file's place)."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Topic:
     id: str
     title: str
@@ -127,7 +127,7 @@ class Topic:
     where: Located | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Scope:
     """A campaign or population that figures belong to: figures of different scopes never add up."""
 
@@ -137,14 +137,14 @@ class Scope:
     where: Located | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class KeyFigure:
     fact: str
     meaning: str
     where: Located | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Sheet:
     id: str
     title: str
@@ -160,7 +160,7 @@ class Sheet:
     """Directory of the sheet (set by the loader)."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Furniture:
     """A passage of an archived text that is not part of the report (navigation, ads)."""
 
@@ -170,7 +170,7 @@ class Furniture:
     where: Located | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Archive:
     file: str
     sha256: str
@@ -178,7 +178,7 @@ class Archive:
     where: Located | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Source:
     id: str
     title: str
@@ -213,7 +213,7 @@ class Source:
         return self.label or self.agency or self.outlet or self.publisher or self.title
 
 
-@dataclass
+@dataclass(slots=True)
 class Content:
     """Everything loaded from a content directory."""
 

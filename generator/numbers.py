@@ -165,7 +165,7 @@ QUALIFIER_FAMILIES: dict[str, tuple[str, ...]] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StatedNumber:
     """A number stated in text.
 
@@ -185,7 +185,7 @@ class StatedNumber:
     unit: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class VagueAmount:
     """An amount stated without a figure ("hundreds of thousands", "billions")."""
 
@@ -194,7 +194,7 @@ class VagueAmount:
     end: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StatedDate:
     """A concrete date expression; the fields not stated are ``None``."""
 
@@ -506,7 +506,7 @@ _DATE_RE = re.compile(
 # ------------------------------------------------------------------------- word numbers
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _WordParse:
     value: Decimal
     consumed: int  # tokens used
@@ -889,7 +889,7 @@ class _Blocked:
         return i >= 0 and self._ends[i] > s
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Scan:
     numbers: tuple[StatedNumber, ...]
     vague: tuple[VagueAmount, ...]

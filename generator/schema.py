@@ -294,7 +294,7 @@ class Bool(Field[bool]):
         return {"type": "boolean"}
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class PartialDate:
     """A calendar date known to the year, the month or the day (as CSL-JSON date-parts)."""
 

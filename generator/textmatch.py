@@ -25,6 +25,7 @@ import difflib
 import functools
 import re
 import unicodedata
+from array import array
 from dataclasses import dataclass
 
 _QUOTES_SINGLE = "‘’‚‛′`´＇"
@@ -63,7 +64,7 @@ def _fold_run(match: re.Match[str]) -> str:
     return " " if any(c.isspace() for c in match.group()) else ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
     """A found passage: offsets into the *original* archived text, and its first line."""
 
@@ -94,14 +95,16 @@ class ArchivedText:
             if translated.strip()
             else (" " if translated else "")
         )
-        self._norm_starts: list[int] | None = None
-        self._base_starts: list[int] = []
+        # positions as arrays of C integers: as lists (a pointer and an int object per
+        # word) they were about 300 MB at 100,000 facts, most of what the views held
+        self._norm_starts: array[int] | None = None
+        self._base_starts: array[int] = array("I")
         self._base_map: list[int] | None = None
-        self._line_starts: list[int] | None = None
+        self._line_starts: array[int] | None = None
         self._spans: dict[tuple[int, int], Span] = {}
         """Spans already mapped (the preview keeps this text while its source is unchanged)."""
 
-    def _build_map(self) -> list[int]:
+    def _build_map(self) -> array[int]:
         """Map pieces of ``norm`` back to the original text (built when first needed)."""
         if self._nfc:
             base = self.text
@@ -122,11 +125,11 @@ class ArchivedText:
                 norm_starts.append(npos)
                 base_starts.append(start)
                 npos += end - start + 1
-            self._base_starts = base_starts
-            self._norm_starts = norm_starts
-            return norm_starts
+            self._base_starts = array("I", base_starts)
+            self._norm_starts = array("I", norm_starts)
+            return self._norm_starts
         norm_starts = []
-        base_starts = self._base_starts
+        base_starts = []
         pos = 0
         npos = 0
         for match in _FOLD.finditer(translated):
@@ -143,8 +146,9 @@ class ArchivedText:
         if pos < len(translated):
             norm_starts.append(npos)
             base_starts.append(pos)
-        self._norm_starts = norm_starts
-        return norm_starts
+        self._base_starts = array("I", base_starts)
+        self._norm_starts = array("I", norm_starts)
+        return self._norm_starts
 
     # -- positions -----------------------------------------------------------------
 
@@ -165,7 +169,7 @@ class ArchivedText:
 
     def line_of(self, original_pos: int) -> int:
         if self._line_starts is None:
-            starts = [0]
+            starts = array("I", [0])
             starts.extend(m.end() for m in re.finditer("\n", self.text))
             self._line_starts = starts
         return bisect.bisect_right(self._line_starts, original_pos)
@@ -241,7 +245,7 @@ class ArchivedText:
         return Closest(" ".join(window), word_diff(q_words, window), span.line, ratio)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Closest:
     passage: str
     diff: str

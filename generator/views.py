@@ -54,7 +54,7 @@ def passage_anchor(fact_id: str, number: int) -> str:
     return f"{fact_id}--{number}"
 
 
-@dataclass
+@dataclass(slots=True)
 class CitationView:
     number: int
     citation: Citation
@@ -97,7 +97,7 @@ class CitationView:
     fact_qualifier: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class FactView:
     fact: Fact
     citations: list[CitationView]
@@ -195,7 +195,7 @@ class FactView:
         return wording.amount_words(version.amount, version.qualifier, version.upper)
 
 
-@dataclass
+@dataclass(slots=True)
 class TopicView:
     id: str
     title: str
@@ -203,7 +203,7 @@ class TopicView:
     facts: list[FactView]
 
 
-@dataclass
+@dataclass(slots=True)
 class KeyFigureView:
     fact: FactView
     meaning: str

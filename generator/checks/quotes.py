@@ -15,7 +15,7 @@ from ..sameness import same_objects
 from ..textmatch import ArchivedText, Span, normalize
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CitedPassage:
     fact: str
     number: int
