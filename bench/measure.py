@@ -15,8 +15,9 @@ reading and parsing each file; ``check`` times the whole of ``check()``,
 which reads the files itself.
 
 ``build`` runs the real command line, ``generator.cli.main(["build", ...])``,
-with timers wrapped around the functions ``build_site`` calls: ``generate``
-(load + check + render), ``run_mkdocs`` (the MkDocs step), ``check_site`` (the
+with timers wrapped around the functions ``build_site`` calls: ``in_child``
+(the generation step: load + check + render in a process of its own, and its result
+handed back), ``run_mkdocs`` (the MkDocs step), ``check_site`` (the
 sanitiser's check of the built pages, when the build has one) and ``_swap``
 (putting the new site in place and deleting the old one).
 """
@@ -34,7 +35,7 @@ from typing import Any, TypeVar
 F = TypeVar("F", bound=Callable[..., Any])
 
 PHASES = (
-    ("generate", "generate"),
+    ("in_child", "generate"),
     ("run_mkdocs", "mkdocs"),
     ("check_site", "sanitize"),
     ("_swap", "swap"),

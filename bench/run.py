@@ -19,9 +19,10 @@ subprocesses started with a clean environment (``PATH`` of this interpreter,
 * ``factsheet check``: wall time of the command, interpreter start included;
 * ``factsheet build``: wall time, CPU time and peak memory (``os.wait4``, and
   the summed PSS of the process and its rendering workers, sampled) of a
-  subprocess running the real command line with timers around ``generate()``,
-  ``run_mkdocs()``, ``check_site()`` and ``_swap()`` (``bench/measure.py
-  build``), which give the generation, MkDocs and page-check steps;
+  subprocess running the real command line with timers around the generator
+  (``generate()`` in a process of its own, ``in_child``), ``run_mkdocs()``,
+  ``check_site()`` and ``_swap()`` (``bench/measure.py build``), which give the
+  generation, MkDocs and page-check steps;
 * the peer: the same for ``mkdocs build`` of the macros project;
 * incremental preview: ``factsheet serve`` on a copy of the project, then the
   time from saving an edited fact to the served sheet page showing the edit
@@ -444,7 +445,10 @@ def table(sizes: list[Size]) -> str:
     row("`factsheet check`, command wall time (s)", lambda s: _fmt(s.median("check_cli")))
     row("CSafeLoader parse of the same YAML (s)", lambda s: _fmt(s.median("parse"), 3))
     row("strict loader, `load_yaml` of every file (s)", lambda s: _fmt(s.median("strict"), 3))
-    row("generation step, `generate()` (s)", lambda s: _fmt(s.median("generate")))
+    row(
+        "generation step, `generate()` in its own process (s)",
+        lambda s: _fmt(s.median("generate")),
+    )
     row("MkDocs step, `run_mkdocs()` (s)", lambda s: _fmt(s.median("mkdocs")))
     if any(s.samples.get("sanitize") for s in sizes):
         row("page check after MkDocs, `check_site()` (s)", lambda s: _fmt(s.median("sanitize")))
@@ -535,7 +539,8 @@ How these were measured (`python bench/run.py`, see its docstring):
   interpreter per measurement, after imports and a warm-up read of every file).
   The "command wall time" row is the whole `factsheet check` process.
 - The build rows come from one subprocess running the real `factsheet build`
-  command line with timers around `generate()` (load + check + render),
+  command line with timers around `generate()` (load + check + render, in a process
+  of its own whose result is handed back),
   `run_mkdocs()` (MkDocs: configuration, Markdown, theme, search index, sitemap),
   `check_site()` (sanitising every built page) and `_swap()`; wall time, CPU time
   and peak RSS (`os.wait4`) are of that whole process and the workers it forks
