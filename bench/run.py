@@ -160,6 +160,16 @@ class _MemorySampler(threading.Thread):
             self.peak = max(self.peak, _session_memory(self.session))
 
 
+def wait_for_cleanup(root: Path, site: str, timeout: float | None) -> float:
+    """Seconds until the build's leftovers next to ``root / site`` are gone."""
+    started = time.perf_counter()
+    while any(root.glob(f".{site}.old-*")) or any(root.glob(f".{site}.pages-*")):
+        if timeout is not None and time.perf_counter() - started > timeout:
+            raise RuntimeError(f"leftovers of the build in {root} were not deleted")
+        time.sleep(0.05)
+    return time.perf_counter() - started
+
+
 def run_proc(cmd: Sequence[str], *, cwd: Path | None = None, timeout: float | None) -> Proc:
     """Run ``cmd`` to the end; its wall time and peak RSS (from ``os.wait4``)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
@@ -298,6 +308,9 @@ def one_run(size: Size, run: int, timeout: float | None) -> None:
         for key in ("generate", "mkdocs", "sanitize", "swap"):
             if key in result:
                 size.add(key, result[key])
+        # the previous site and the scratch files are deleted by a process the command
+        # does not wait for: wait here, so that it slows no other measurement
+        size.add("cleanup", wait_for_cleanup(size.root, "site", timeout))
 
     def peer() -> None:
         proc = run_proc(
@@ -454,6 +467,10 @@ def table(sizes: list[Size]) -> str:
         row("page check after MkDocs, `check_site()` (s)", lambda s: _fmt(s.median("sanitize")))
     row("swap in the new site, `_swap()` (s)", lambda s: _fmt(s.median("swap")))
     row("whole `factsheet build`, wall time (s)", lambda s: _fmt(s.median("build")))
+    row(
+        "then deleting the previous site and scratch files, in the background (s)",
+        lambda s: _fmt(s.median("cleanup")),
+    )
     row("whole `factsheet build`, CPU time (s)", lambda s: _fmt(s.median("build_cpu")))
     row(
         "peak memory of `factsheet build`: largest process RSS / all processes PSS (MiB)",

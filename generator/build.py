@@ -8,8 +8,9 @@ empty or half-written.  ``factsheet build`` instead:
 2. builds with MkDocs into a fresh temporary directory next to ``site/``;
 3. checks the result (see :mod:`generator.sanitize`);
 4. only then swaps it in: ``site/`` is renamed aside, the new build renamed
-   into place, and the old one deleted (``os.replace`` cannot replace a
-   non-empty directory).
+   into place (``os.replace`` cannot replace a non-empty directory), and the old
+   one deleted by a separate process, which the command does not wait for
+   (:mod:`generator.discard`).
 
 A lock file next to ``site/`` serialises builds started at the same time, so
 the published site is always one complete build.  Builds are reproducible:
@@ -34,6 +35,7 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, MkDocsException
 
+from .discard import aside_name, leftovers, remove_later
 from .generate import Generated, generate
 from .loader import load_content
 from .model import Content
@@ -74,10 +76,16 @@ def build_site(
     # the pages' Markdown and the downloads, written where they are rendered (next to
     # the site: a temporary directory in memory would hold what this is meant to free)
     scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}.pages-", dir=target.parent))
+    published = False
     try:
-        return _build(project, target, scratch, strict)
+        result = _build(project, target, scratch, strict)
+        published = not result.problems
+        return result
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        if published:
+            remove_later([scratch])  # the command need not wait for this
+        else:  # nothing was published: leave the directory as it was
+            shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _build(project: Project, target: Path, scratch: Path, strict: bool) -> BuildResult:
@@ -178,7 +186,7 @@ def run_mkdocs(
 
 
 def _swap(new: Path, target: Path) -> None:
-    """Put ``new`` in place of ``target`` with two renames, then delete the old site."""
+    """Put ``new`` in place of ``target`` with two renames; the old site is deleted after."""
     if not target.exists():
         os.rename(new, target)
         return
@@ -186,14 +194,15 @@ def _swap(new: Path, target: Path) -> None:
         raise BuildFailed(
             [Problem(Loc(display_path(target)), "the site path exists and is not a directory")]
         )
-    old = target.with_name(f".{target.name}.old-{os.getpid()}")
+    stale = leftovers(target)
+    old = aside_name(target)
     os.rename(target, old)
     try:
         os.rename(new, target)
     except OSError:
         os.rename(old, target)  # put the published site back
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    remove_later([old, *stale])  # published: the command need not wait for this
 
 
 @contextlib.contextmanager

@@ -57,6 +57,7 @@ import functools
 import gc
 import logging
 import os
+import shutil
 import sys
 import threading
 import time
@@ -363,6 +364,7 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
         for path, content in outputs.items():
             if isinstance(content, OnDisk):
                 file = File.generated(config, path, abs_src_path=str(content.path))
+                file.copy_file = functools.partial(_link_file, file)  # type: ignore[method-assign]
             else:
                 file = File.generated(config, path, content=content)
             modified = everything or self.previous.get(path) != content
@@ -622,6 +624,25 @@ def _log_unsafe(site_dir: Path, content: Content | None, only: set[str]) -> None
     """The sanitiser's check of pages the preview rewrote; what it finds is logged."""
     for problem in check_site(str(site_dir), content, only=only):
         log.error(problem.format())
+
+
+def _link_file(file: File, dirty: bool = False) -> None:
+    """Publish a download the build wrote to its scratch directory: a hard link, not a copy.
+
+    The scratch directory is next to the site, on the same file system, and is deleted
+    after the build: linking saves writing the downloads' bytes again (600 MB at 100,000
+    facts). Where a link cannot be made (another file system, one without links, a file
+    already there), the file is copied as MkDocs would.
+    """
+    if dirty and not file.is_modified():
+        return
+    assert file.abs_src_path is not None
+    target = file.abs_dest_path
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    try:
+        os.link(file.abs_src_path, target)
+    except OSError:
+        shutil.copyfile(file.abs_src_path, target)
 
 
 def _replace(files: Files, file: File) -> None:

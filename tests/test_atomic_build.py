@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import os
 import subprocess
@@ -117,6 +118,27 @@ def test_same_content_builds_byte_identical(project: Path, tmp_path: Path) -> No
     first, second = snapshot(tmp_path / "one"), snapshot(tmp_path / "two")
     assert first == second
     assert "sitemap.xml.gz" in first
+    # the date written is the sheet's as_of (2023-05-28), worked out with the pages
+    header = (tmp_path / "one/sitemap.xml.gz").read_bytes()[:10]
+    as_of = calendar.timegm((2023, 5, 28, 0, 0, 0))
+    assert "as_of: 2023-05-28" in (project / SHEET_DIR / "sheet.yaml").read_text(encoding="utf-8")
+    assert int.from_bytes(header[4:8], "little") == as_of
+
+
+def test_a_successful_build_does_not_read_the_content_again(
+    cli: Callable[..., Run], project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the generator runs in a process of its own; the build itself loads the content
+    # only to place a problem the page check found
+    import generator.build
+
+    def no(*args: object) -> None:
+        raise AssertionError("the content was loaded again")
+
+    monkeypatch.setattr(generator.build, "load_content", no)
+    run = cli("build", cwd=project)
+    assert run.code == 0, run.err
+    assert (project / "site/index.html").is_file()
 
 
 def test_source_date_epoch_is_honoured(project: Path, tmp_path: Path) -> None:
