@@ -36,6 +36,24 @@ _TABLE = {
     **{ord(c): '"' for c in _QUOTES_DOUBLE},
     **{ord(c): "-" for c in _DASHES},
 }
+_MARKS = tuple((chr(code), plain) for code, plain in _TABLE.items())
+
+
+def _fold_marks(text: str) -> str:
+    """``text.translate(_TABLE)``: typographic quotes and dashes as ASCII.
+
+    For an archived text, replacing each mark where it occurs is about 60 times faster
+    (``str.translate`` with a dict looks every character up in Python's mapping, a third
+    of a second for the 1,000 texts of 10,000 facts); for a quote, translate is cheaper.
+    """
+    if len(text) < 256:
+        return text.translate(_TABLE)
+    for mark, plain in _MARKS:
+        if mark in text:
+            text = text.replace(mark, plain)
+    return text
+
+
 # Runs of whitespace and/or invisible characters: the places where length changes.
 _FOLD = re.compile(r"[\s\u00ad\u200b\u200c\u200d\u2060\ufeff]+")
 _WORD_CHAR = re.compile(r"\w")
@@ -47,14 +65,15 @@ _INVISIBLE_RUN = re.compile(
 )
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=1 << 18)
 def normalize(text: str) -> str:
     """The normalised form of a quote or text (see the module docstring).
 
-    Kept for the last 65,536 texts: the checks normalise each quote three times (to find
-    it, to measure it, to read its figures), and the preview checks the same quotes again.
+    Kept for the last 262,144 texts (every quote of 100,000 facts): the checks normalise
+    each quote three times (to find it, to measure it, to read its figures), and the
+    preview checks the same quotes again.
     """
-    text = unicodedata.normalize("NFC", text).translate(_TABLE)
+    text = _fold_marks(unicodedata.normalize("NFC", text))
     if _INVISIBLE.search(text):
         text = _INVISIBLE_RUN.sub(_fold_run, text)
     return " ".join(text.split())
@@ -84,7 +103,7 @@ class ArchivedText:
         self.text = text
         self._nfc = unicodedata.is_normalized("NFC", text)
         base = text if self._nfc else unicodedata.normalize("NFC", text)
-        translated = base.translate(_TABLE)
+        translated = _fold_marks(base)
         if _INVISIBLE.search(translated):
             translated = _INVISIBLE_RUN.sub(_fold_run, translated)
         # Fold whitespace at C speed; leading whitespace stays one space, as in the map.
@@ -110,7 +129,7 @@ class ArchivedText:
             base = self.text
         else:  # rare: decomposed characters; map each NFC character back to its source
             base, self._base_map = _nfc_with_map(self.text)
-        translated = base.translate(_TABLE)
+        translated = _fold_marks(base)
         if not _INVISIBLE.search(translated):
             # The usual case: norm is the words of the text joined by single spaces (with
             # one leading space if the text starts with whitespace). A position inside the

@@ -326,3 +326,16 @@ def test_coverage_lists_uncited_sentences(cli: Callable[..., Run], project: Path
         "have been sanctioned"
     ) in run.out
     assert "reuters-2023-self-media: 10 of 11 sentences" in run.out
+
+
+@pytest.mark.parametrize("size", [10, 255, 256, 5000])
+def test_typographic_marks_fold_alike_in_quotes_and_long_texts(size: int) -> None:
+    # long texts take another path than quotes (replacing each mark that occurs)
+    from generator.textmatch import _TABLE, _fold_marks
+
+    marks = "".join(chr(code) for code in _TABLE)
+    text = ("He said “nearly 13,000” — it’s `about' ‐ " + marks + " ")[:size]
+    text = (text * (size // max(len(text), 1) + 1))[:size]
+    assert len(text) == size
+    assert _fold_marks(text) == text.translate(_TABLE)
+    assert not set(_fold_marks(text)) & set(marks)
