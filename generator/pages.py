@@ -293,9 +293,10 @@ def render_site(
         )
     page(FORMAT_PAGE, tuple, "format.md.j2")
     site.nav.append(FORMAT_PAGE)
-    tasks: list[Callable[[], Any]] = [task for _, task in pending]
-    tasks.append(functools.partial(exports.files, view, memo))
-    if out_dir is not None:
+    tasks: list[Callable[[], Any]]
+    if out_dir is None:
+        tasks = [*(task for _, task in pending), functools.partial(exports.files, view, memo)]
+    else:
         tasks = [
             *(functools.partial(_page_to_file, t, out_dir / "pages" / p) for p, t in pending),
             functools.partial(_files_to_disk, view, out_dir / "files"),

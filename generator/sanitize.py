@@ -528,10 +528,8 @@ class _Locator:
     """Maps a page and the anchors near a finding to the content that produced them."""
 
     def __init__(self, content: Content | Callable[[], Content | None] | None) -> None:
-        self.content: Content | None = None
+        self.content = None if callable(content) else content
         self.load = content if callable(content) else None
-        if not callable(content):
-            self.content = content
 
     def __call__(
         self, page: str, owners: Iterable[str], fallback: Loc, key: str | None = None

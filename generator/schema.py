@@ -494,12 +494,6 @@ class Located:
 
     __hash__ = None  # type: ignore[assignment]
 
-    def __getstate__(self) -> tuple[str, tuple[str, ...], array[int]]:
-        return self.path, self.keys, self.spots
-
-    def __setstate__(self, state: tuple[str, tuple[str, ...], array[int]]) -> None:
-        self.path, self.keys, self.spots = state
-
     def __repr__(self) -> str:
         return f"Located({self.path!r}, {self.spots[0]}:{self.spots[1]}, keys={self.keys!r})"
 
