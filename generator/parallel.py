@@ -17,17 +17,19 @@ and only where ``os.fork`` exists.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import logging
 import os
 import pickle
 import shutil
+import signal
 import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
@@ -89,31 +91,44 @@ def in_child(task: Callable[[], T]) -> T:
     """
     if not hasattr(os, "fork"):
         return task()
-    fd, name = tempfile.mkstemp(prefix="factsheet-result-", suffix=".pickle")
+    ok, value = _finish(*_start(task, "factsheet-result-"))
+    return cast(T, value) if ok else task()
+
+
+def _start(compute: Callable[[], Any], prefix: str) -> tuple[int, Path]:
+    """Fork a process that pickles ``compute()`` into a new file: its pid and the file."""
+    fd, name = tempfile.mkstemp(prefix=prefix, suffix=".pickle")
     os.close(fd)
     out = Path(name)
+    sys.stdout.flush()  # or the child would write again what is buffered
+    sys.stderr.flush()
     try:
-        sys.stdout.flush()  # or the child would write again what is buffered
-        sys.stderr.flush()
         pid = os.fork()
-        if pid == 0:  # pragma: no cover - runs in the child
-            code = 0
-            try:
-                dump(task(), out)
-            except BaseException:
-                code = 1
-            finally:
-                with contextlib.suppress(BaseException):
-                    sys.stdout.flush()
-                    sys.stderr.flush()
-                os._exit(code)
+    except BaseException:
+        out.unlink(missing_ok=True)
+        raise
+    if pid == 0:  # pragma: no cover - runs in the child
+        code = 0
+        try:
+            dump(compute(), out)
+        except BaseException:
+            code = 1
+        finally:
+            with contextlib.suppress(BaseException):
+                sys.stdout.flush()
+                sys.stderr.flush()
+            os._exit(code)
+    return pid, out
+
+
+def _finish(pid: int, out: Path) -> tuple[bool, Any]:
+    """Wait for a process :func:`_start` forked: (True, its value), or (False, None) if it
+    failed. Its file is removed either way."""
+    try:
         _, status = os.waitpid(pid, 0)
-        if status == 0:
-            result: T = load(out)
-            return result
+        return (True, load(out)) if status == 0 else (False, None)
     finally:
         out.unlink(missing_ok=True)
-    return task()
 
 
 def _digest(markdown: str) -> str:
@@ -316,38 +331,30 @@ def fork_map(tasks: list[Callable[[], Any]], jobs: int) -> list[Any]:
     if jobs < 2 or not hasattr(os, "fork") or len(tasks) < 2:
         return [task() for task in tasks]
     shares = [list(range(i, len(tasks), jobs)) for i in range(jobs)]
-    children: list[tuple[int, Path, list[int]]] = []
-    for share in shares[1:]:
-        fd, name = tempfile.mkstemp(prefix="factsheet-task-", suffix=".pickle")
-        os.close(fd)
-        out = Path(name)
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - runs in the worker
-            code = 0
-            try:
-                done = [tasks[i]() for i in share]
-                dump(done, out)
-            except BaseException:
-                code = 1
-            finally:
-                os._exit(code)
-        children.append((pid, out, share))
+    children = [
+        (share, *_start(functools.partial(_run_share, tasks, share), "factsheet-task-"))
+        for share in shares[1:]
+    ]
     results: list[Any] = [None] * len(tasks)
-    for i in shares[0]:
-        results[i] = tasks[i]()
-    failed = False
-    for pid, out, share in children:
-        _, status = os.waitpid(pid, 0)
-        try:
-            if status == 0:
-                for i, value in zip(share, load(out), strict=True):
-                    results[i] = value
-            else:
-                failed = True
-        finally:
-            out.unlink(missing_ok=True)
-        if failed:  # a worker failed: do its share here, so errors surface normally
+    try:
+        for i in shares[0]:
+            results[i] = tasks[i]()
+    except BaseException:  # a template error, say: the workers' results are not wanted
+        for _, pid, out in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+            _finish(pid, out)  # reaped, and its file removed
+        raise
+    for share, pid, out in children:
+        ok, values = _finish(pid, out)
+        if ok:
+            for i, value in zip(share, values, strict=True):
+                results[i] = value
+        else:  # a worker failed: do its share here, so errors surface normally
             for i in share:
                 results[i] = tasks[i]()
-            failed = False
     return results
+
+
+def _run_share(tasks: list[Callable[[], Any]], share: list[int]) -> list[Any]:
+    return [tasks[i]() for i in share]

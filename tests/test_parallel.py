@@ -122,3 +122,32 @@ def test_in_child_runs_a_failing_task_here_so_its_error_surfaces() -> None:
         in_child(task)
     assert pids == [os.getpid()]
     assert not list(Path(tempfile.gettempdir()).glob("factsheet-result-*"))
+
+
+def test_fork_map_stops_its_workers_when_its_own_share_fails(tmp_path: Path) -> None:
+    # a template error in the main process's share: the workers are stopped and reaped,
+    # and their result files removed (they were left in the temporary directory)
+    import time
+
+    from generator.parallel import fork_map
+
+    before = set(Path(tempfile.gettempdir()).glob("factsheet-task-*"))
+    told = tmp_path / "worker-pid"
+
+    def fail() -> None:
+        deadline = time.monotonic() + 30
+        while not told.exists():  # the worker is running
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        raise ValueError("template error")
+
+    def work() -> None:
+        told.write_text(str(os.getpid()), encoding="utf-8")
+        time.sleep(60)
+
+    with pytest.raises(ValueError, match="template error"):
+        fork_map([fail, work], 2)
+    worker = int(told.read_text(encoding="utf-8"))
+    with pytest.raises(ProcessLookupError):  # gone, not left as a zombie
+        os.kill(worker, 0)
+    assert set(Path(tempfile.gettempdir()).glob("factsheet-task-*")) == before
