@@ -59,7 +59,7 @@ STAGES: tuple[tuple[str, int, str, str], ...] = (
     ("Templates.render (Jinja pages)", 3, "generator.pages:Templates.render", ""),
     ("sheet_graph (JSON-LD)", 4, "generator.jsonld:sheet_graph", ""),
     ("sheet_charts", 4, "generator.charts:sheet_charts", ""),
-    ("archive_lines (source pages)", 4, "generator.views:archive_lines", ""),
+    ("archive_segments (source pages)", 4, "generator.views:archive_segments", ""),
     ("source_coverage (source pages)", 4, "generator.coverage:source_coverage", ""),
     ("exports.write_files (downloads)", 3, "generator.exports:write_files", ""),
     ("dump_json", 4, "generator.exports:dump_json", ""),

@@ -9,8 +9,19 @@ goes through exactly one of these functions, chosen for where it lands:
               Markdown syntax (emphasis, links, images, code, attribute lists,
               tables, headings, autolinks, template tags) becomes a numeric
               character reference, which Markdown copies through untouched and
-              the browser shows as the character.  Line breaks fold to spaces.
-``md_block``  like ``md``, keeping blank-line paragraph breaks.
+              the browser shows as the character.  Each run of whitespace (line
+              breaks included) folds to one space, and a space at either edge
+              is kept: text printed in pieces ("accounts, " then a highlighted
+              "deleting") reads as it was written.
+``md_block``  like ``md``, keeping blank-line paragraph breaks; each paragraph is
+              stripped at its edges.
+``verbatim``  text shown exactly, every character kept, inside a raw HTML block
+              whose CSS keeps white space (``white-space: pre-wrap``): the
+              archived text of a source page.  Escaped like ``md``; the
+              characters Markdown itself would rewrite before it sets raw HTML
+              aside (tabs, carriage returns, lines of nothing but spaces) become
+              character references.  Never for a Markdown paragraph: its line
+              breaks and blank lines would end the paragraph.
 ``attr``      an HTML attribute value (always written inside double quotes).
 ``url``       a link target, already validated to http(s)/mailto by the schema,
               percent-encoded so that it cannot end a Markdown link early.
@@ -44,21 +55,30 @@ _TABLE[ord("<")] = "&lt;"
 _TABLE[ord(">")] = "&gt;"
 _TABLE[ord('"')] = "&quot;"
 _WS = re.compile(r"\s+")
+# What Python-Markdown rewrites in its input before it sets raw HTML aside: it turns
+# "\r" into "\n", expands tabs and empties lines that hold nothing but spaces.
+_BLANK_LINE = re.compile(r"(?:(?<=\n)|^) +(?=\n|$)")
 _PARAS = re.compile(r"\n[ \t]*\n\s*")
 # What makes a block of its own at the start of a line: lists (- + * 1. 1)),
 # thematic breaks (> and = are always escaped).
 _LEADS = frozenset("-+0123456789")
-_LEADING = re.compile(r"^(?:[-+]|[0-9]+[.)](?=\s|$))")
+_LEADING = re.compile(r"(?:[-+]|[0-9]+[.)](?=\s|$))")
 
 
 def md(value: Any) -> Markup:
-    """Editor text for inline Markdown or HTML content: shown exactly as written."""
+    """Editor text for inline Markdown or HTML content: shown exactly as written.
+
+    Whitespace folds to single spaces, but a space at an edge stays: a value is often one
+    piece of a sentence (a highlighted passage between plain ones, " class" after "class").
+    """
     if isinstance(value, Markup):
         return value
-    text = " ".join(str(value).split())
+    text = _WS.sub(" ", str(value))
     if _NEEDS_ESCAPE.search(text):
         text = text.translate(_TABLE)
-    lead = _LEADING.match(text) if text[:1] in _LEADS else None
+    # at the start of a line, a list marker after a space (up to three) still opens a list
+    skip = 1 if text[:1] == " " else 0
+    lead = _LEADING.match(text, skip) if text[skip : skip + 1] in _LEADS else None
     if lead:
         end = lead.end() - 1
         text = text[:end] + f"&#{ord(text[end])};" + text[end + 1 :]
@@ -69,8 +89,26 @@ def md_block(value: Any) -> Markup:
     """Multi-paragraph editor text: each paragraph escaped, separated by a blank line."""
     if isinstance(value, Markup):
         return value
-    paras = [p for p in _PARAS.split(str(value).strip()) if p.strip()]
-    return Markup("\n\n".join(md(p) for p in paras))
+    paras = [p.strip() for p in _PARAS.split(str(value))]
+    return Markup("\n\n".join(md(p) for p in paras if p))
+
+
+def verbatim(value: Any) -> Markup:
+    """Text shown character for character, in a raw HTML block that keeps white space.
+
+    Only for the content of a block-level HTML element that starts a Markdown block (the
+    source page's ``<div class="fs-archive">``, styled ``white-space: pre-wrap``): there
+    Markdown copies the text through, and line breaks and runs of spaces are shown as
+    they are.
+    """
+    if isinstance(value, Markup):
+        return value
+    text = str(value)
+    if _NEEDS_ESCAPE.search(text):
+        text = text.translate(_TABLE)
+    if " " in text:
+        text = _BLANK_LINE.sub(lambda m: "&#32;" * len(m.group()), text)
+    return Markup(text.replace("\t", "&#9;").replace("\r", "&#13;"))
 
 
 def attr(value: Any) -> Markup:
@@ -145,6 +183,7 @@ def finalize(value: Any) -> Any:
 FILTERS = {
     "md": md,
     "md_block": md_block,
+    "verbatim": verbatim,
     "attr": attr,
     "url": url,
     "json_ld": json_ld,

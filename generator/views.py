@@ -607,8 +607,12 @@ class Segment:
     """Citations whose passage ends with this run (their links follow it)."""
 
 
-def archive_lines(view: SourceView) -> list[list[Segment]]:
-    """The archived text split into its lines, each a list of segments, blank lines dropped."""
+def archive_segments(view: SourceView) -> list[Segment]:
+    """The archived text as consecutive runs, each plain, cited or furniture.
+
+    Joined, the runs are the text exactly, every character kept: line breaks, blank
+    lines and the spaces at the edges of a cited passage are part of what was archived.
+    """
     text = view.source.text or ""
     marks: list[tuple[int, int, str, list[CitationView]]] = [
         (s.start, s.end, "furniture", []) for s in view.furniture
@@ -617,17 +621,10 @@ def archive_lines(view: SourceView) -> list[list[Segment]]:
     cuts = {0, len(text)}
     for start, end, _, _ in marks:
         cuts.update((start, end))
-    for match in re.finditer("\n", text):
-        cuts.update((match.start(), match.end()))
-    ordered = sorted(cuts)
-    lines: list[list[Segment]] = [[]]
+    segments: list[Segment] = []
     started: set[int] = set()
-    for a, b in itertools.pairwise(ordered):
-        piece = text[a:b]
-        if piece == "\n":
-            lines.append([])
-            continue
-        segment = Segment(piece, "text")
+    for a, b in itertools.pairwise(sorted(cuts)):
+        segment = Segment(text[a:b], "text")
         for index, (start, end, kind, cites) in enumerate(marks):
             if not (start <= a and b <= end):
                 continue
@@ -640,5 +637,5 @@ def archive_lines(view: SourceView) -> list[list[Segment]]:
                     segment.ends = cites
             elif segment.kind == "text":
                 segment.kind = "furniture"
-        lines[-1].append(segment)
-    return [line for line in lines if any(seg.text.strip() for seg in line)]
+        segments.append(segment)
+    return segments
