@@ -76,7 +76,7 @@ def md(value: Any) -> Markup:
     text = _WS.sub(" ", str(value))
     if _NEEDS_ESCAPE.search(text):
         text = text.translate(_TABLE)
-    # at the start of a line, a list marker after a space (up to three) still opens a list
+    # at the start of a line, a list marker after the leading space still opens a list
     skip = 1 if text[:1] == " " else 0
     lead = _LEADING.match(text, skip) if text[skip : skip + 1] in _LEADS else None
     if lead:
