@@ -405,8 +405,9 @@ AUTHOR = AuthorRecord(
             max_length=200,
         ),
     },
-    "A person ({family: Swanson, given: Joanna}) or an organisation "
-    "({organisation: Reuters Staff}).",
+    "A person, with 'family' and usually 'given' ({family: Swanson, given: Joanna}), or "
+    "an organisation, with 'organisation' alone ({organisation: Reuters Staff}). A plain "
+    "string is refused: it does not say which part is the family name.",
     check=_check_author,
 )
 
