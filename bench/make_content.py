@@ -263,7 +263,8 @@ class SourcePlan:
     outlet: str | None
     agency: str | None
     publisher: str | None
-    authors: list[str]
+    authors: list[dict[str, str]]
+    """Each a person ({family, given}) or an organisation ({organisation})."""
     published: str
     url: str | None
     language: str
@@ -272,6 +273,13 @@ class SourcePlan:
     sentences: list[str] = field(default_factory=list)
     furniture_top: str | None = None
     furniture_bottom: str | None = None
+    byline_box: tuple[str, str] | None = None
+    """(given, family) of the writer a republisher's author box names (page furniture)."""
+
+    def byline_box_text(self) -> str:
+        assert self.byline_box is not None
+        given, family = self.byline_box
+        return f"About the author: {given} {family} writes for this site. Box {self.index}."
 
 
 class Generator:
@@ -302,10 +310,12 @@ class Generator:
             outlet = rng.choice(OUTLETS)
             agency = rng.choice(WIRES) if kind == "wire-report" else None
             publisher = f"{outlet} Media Group" if rng.random() < 0.3 else None
-            authors = [
-                f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+            authors: list[dict[str, str]] = [
+                {"given": rng.choice(FIRST_NAMES), "family": rng.choice(LAST_NAMES)}
                 for _ in range(rng.choice((0, 1, 1, 2)))
             ]
+            if not authors and j % 4 == 1:  # an agency's or outlet's staff byline
+                authors.append({"organisation": f"{agency or outlet} Staff"})
             sid = f"{slug(outlet)}-{year}-{month:02d}-{day:02d}-{j:05d}"
             derived: list[int] = []
             siblings = list(groups.get(group, ()))  # earlier sources of the same sheet
@@ -349,6 +359,10 @@ class Generator:
                 src.furniture_top = f"Share this story · Follow the {outlet} · Story {j}"
             if rng.random() < 0.4:
                 src.furniture_bottom = f"© {outlet} {year}. All rights reserved. Ref {j}."
+            boxed = (FIRST_NAMES[j % len(FIRST_NAMES)], LAST_NAMES[j % len(LAST_NAMES)])
+            named = {(a.get("given"), a.get("family")) for a in authors}
+            if derived and j % 3 == 0 and boxed not in named:
+                src.byline_box = boxed  # a republisher's author box: furniture, not authors
         for source in self.sources:
             for parent in source.derived_from:
                 self._repeats.setdefault(parent, []).append(source.index)
@@ -683,6 +697,8 @@ class Generator:
             lines.append(fillers.pop())
         if source.furniture_bottom:
             lines.append(source.furniture_bottom)
+        if source.byline_box:
+            lines.append(source.byline_box_text())
         return "\n\n".join(lines) + "\n"
 
     def write(self, content: Path) -> None:
@@ -719,7 +735,13 @@ class Generator:
             if value:
                 w.key(key, value)
         if source.authors:
-            w.list("authors", source.authors)
+            w.open("authors")
+            for author in source.authors:
+                for number, key in enumerate(k for k in AUTHOR_KEYS if k in author):
+                    if number == 0:
+                        w.item_key(key, author[key], 2)
+                    else:
+                        w.key(key, author[key], 4)
         w.raw("published", source.published)
         if source.url:
             w.key("url", source.url)
@@ -738,11 +760,18 @@ class Generator:
             furniture.append((source.furniture_top, "navigation of the republishing site"))
         if source.furniture_bottom:
             furniture.append((source.furniture_bottom, "copyright line"))
-        if furniture:
+        if furniture or source.byline_box:
             w.open("furniture", 2)
             for start, reason in furniture:
                 w.item_key("start", start, 4)
                 w.key("reason", reason, 6)
+            if source.byline_box:
+                given, family = source.byline_box
+                w.item_key("start", source.byline_box_text(), 4)
+                w.key("reason", "the republishing site's author box", 6)
+                w.open("byline", 6)
+                w.item_key("family", family, 8)
+                w.key("given", given, 10)
         return w.text()
 
     def sheet_yaml(self, sheet: SheetPlan) -> str:
@@ -857,6 +886,10 @@ class Generator:
 
 _PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ,.'()/“”‘’·-]*")
 _RESERVED = {"yes", "no", "true", "false", "null", "on", "off", "y", "n", "~"}
+
+
+AUTHOR_KEYS = ("family", "given", "organisation")
+"""The keys of an author as the generated content writes them, in order."""
 
 
 class YamlWriter:

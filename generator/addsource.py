@@ -357,6 +357,76 @@ def _authors(value: object) -> list[str]:
     return [name for name in names if name]
 
 
+_ORGANISATION_WORDS = frozenset(
+    {
+        "agency",
+        "board",
+        "bureau",
+        "correspondents",
+        "desk",
+        "editorial",
+        "editors",
+        "network",
+        "news",
+        "newsroom",
+        "press",
+        "reporters",
+        "service",
+        "staff",
+        "team",
+        "wire",
+        "wires",
+    }
+)
+"""Words that make a byline an organisation's ('Reuters Staff', 'AFP News Desk')."""
+
+_GIVEN = re.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]\.")
+_FAMILY = re.compile(r"(?:O'|Mc|Mac)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?")
+
+
+_PINYIN = re.compile(
+    "(?:(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?"
+    "(?:iang|iong|uang|ueng|ang|eng|ing|ong|ian|iao|uai|uan|ai|ei|ao|ou|an|en|er|in|un|ia"
+    "|ie|iu|ua|uo|ui|ue|a|o|e|i|u|v))+",
+    re.IGNORECASE,
+)
+"""A run of Chinese (pinyin) syllables: such a name may be written family name first."""
+
+
+def split_author(name: str) -> dict[str, str] | None:
+    """An author string as the format writes it, or None when it cannot be split reliably.
+
+    'Reuters Staff' is an organisation; 'Joanna Swanson' or 'J. Swanson' is a given name
+    and a family name.  Anything else is left to the editor: three or more words,
+    particles, suffixes, letters outside the Latin alphabet, and two words that could both
+    be Chinese syllables ('Mei Lin', 'Xi Jinping'), which are often written family name
+    first.
+    """
+    words = name.split()
+    if any(word.strip(".,").casefold() in _ORGANISATION_WORDS for word in words):
+        return {"organisation": " ".join(words)}
+    if len(words) != 2:
+        return None
+    given, family = (unicodedata.normalize("NFC", w) for w in words)
+    if _PINYIN.fullmatch(given) and _PINYIN.fullmatch(family):
+        return None  # 'Mei Lin', 'Xi Jinping': which is the family name?
+    if not (_GIVEN.fullmatch(_ascii_letters(given)) and _FAMILY.fullmatch(_ascii_letters(family))):
+        return None
+    return {"family": family, "given": given}
+
+
+def _ascii_letters(word: str) -> str:
+    """``word`` with Latin letters' accents dropped ('Pérez' -> 'Perez'); others kept."""
+    out = []
+    for char in word:
+        if char.isalpha() and "LATIN" in unicodedata.name(char, ""):
+            base = unicodedata.normalize("NFD", char)[0]
+            out.append(base if base.isascii() else char)
+        else:
+            out.append(char)
+    return "".join(out)
+
+
 def _iso_date(value: object) -> str | None:
     if not isinstance(value, str):
         return None
@@ -475,10 +545,29 @@ def source_yaml(
     )
     if meta.authors:
         lines.append("authors:")
-        lines.extend(f"  - {scalar(name)}" for name in meta.authors)
-        found.append("authors")
+        unsplit = 0
+        for name in meta.authors:
+            parts = split_author(name)
+            if parts is None:
+                unsplit += 1
+                lines.append(
+                    f"  # TODO: author {scalar(name)} not split — write a person as "
+                    "'- {family: FAMILY, given: GIVEN}', or an organisation as "
+                    "'- {organisation: NAME}'"
+                )
+                continue
+            (first_key, first), *rest = parts.items()
+            lines.append(f"  - {first_key}: {scalar(first)}")
+            lines.extend(f"    {key}: {scalar(value)}" for key, value in rest)
+        if unsplit < len(meta.authors):
+            found.append("authors")
+        if unsplit:
+            todo.append("authors")
     else:
-        lines.append("# TODO: authors not found — is there a byline? (authors: [NAME])")
+        lines.append(
+            "# TODO: authors not found — does the report itself carry a byline? "
+            "(authors: [{family: FAMILY, given: GIVEN}])"
+        )
         todo.append("authors")
     optional(
         "published",

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import model
+from .problems import Problem
 from .schema import (
     Choice,
     Context,
@@ -25,6 +26,7 @@ from .schema import (
     Text,
     Url,
 )
+from .yamlload import Node, Scalar
 
 SCHEMA_VERSION = 1
 
@@ -88,9 +90,7 @@ def _check_period(values: dict[str, Any], where: Located, ctx: Context) -> None:
         ctx.problems.append(_problem(where, "end", "the period ends before it starts"))
 
 
-def _problem(where: Located, key: str | None, message: str) -> Any:
-    from .problems import Problem
-
+def _problem(where: Located, key: str | None, message: str) -> Problem:
     return Problem(where.of(key) if key else where.loc, message)
 
 
@@ -302,6 +302,115 @@ SHEET = Record(
     "A fact sheet: 'sheet.yaml' in the sheet's directory under content/sheets/.",
 )
 
+_PERSON_KEYS = ("family", "given", "particle", "suffix", "affiliation")
+
+
+def _check_author(values: dict[str, Any], where: Located, ctx: Context) -> None:
+    if "organisation" in values:
+        if "family" in values:
+            ctx.problems.append(
+                _problem(
+                    where,
+                    "organisation",
+                    "write either a person (family, given) or an organisation, not both",
+                )
+            )
+            return
+        for key in _PERSON_KEYS:
+            if key in values:
+                ctx.problems.append(
+                    _problem(
+                        where,
+                        key,
+                        f"'{key}' is only for a person (with 'family'); an organisation "
+                        "has only 'organisation'",
+                    )
+                )
+    elif "family" not in values:
+        ctx.problems.append(
+            _problem(
+                where,
+                None,
+                "a name needs 'family' (a person: 'family: Swanson' with 'given: Joanna') "
+                "or 'organisation' (an organisation: 'organisation: Reuters')",
+            )
+        )
+
+
+class AuthorRecord(Record[model.Author]):
+    """A person or an organisation, written as a mapping; a plain string is refused.
+
+    A string such as 'Joanna Swanson' does not say which part is the family name (nor
+    whether it names a person at all), and citation styles need to know: the error says
+    how to write it.
+    """
+
+    def convert(self, node: Node, ctx: Context, name: str) -> model.Author:
+        if isinstance(node, Scalar):
+            words = " ".join(node.value.split())
+            parts = words.split(" ")
+            person = (
+                f"{{family: {parts[-1]}, given: {' '.join(parts[:-1])}}}"
+                if len(parts) > 1
+                else f"{{family: {words}}}"
+            )
+            return self.fail(
+                ctx,
+                node,
+                f"'{name}' is the plain text '{words}', which does not say which part is the "
+                f"family name; write a person as {person} (the family name in 'family', the "
+                f"others in 'given'), or an organisation as {{organisation: {words}}}",
+            )
+        return super().convert(node, ctx, name)
+
+    def json_schema(self) -> dict[str, Any]:
+        schema = super().json_schema()
+        schema["oneOf"] = [
+            {
+                "title": "a person",
+                "required": ["family"],
+                "not": {"required": ["organisation"]},
+            },
+            {
+                "title": "an organisation",
+                "required": ["organisation"],
+                "properties": {key: False for key in _PERSON_KEYS},
+            },
+        ]
+        return schema
+
+
+AUTHOR = AuthorRecord(
+    "author",
+    model.Author,
+    {
+        "family": Text(
+            "A person's family name (surname), as written: 'Swanson', 'García Márquez'; "
+            "one name alone ('Socrates') goes here too.",
+            max_length=200,
+        ),
+        "given": Text("A person's given names or initials: 'Joanna', 'J. R.'.", max_length=200),
+        "particle": Text(
+            "A particle written before the family name and kept with it: 'van', 'de', 'al'.",
+            max_length=40,
+        ),
+        "suffix": Text("A suffix after the name: 'Jr.', 'III'.", max_length=40),
+        "affiliation": Text(
+            "Where the person works, when the text says so: 'Thomson Reuters Foundation'.",
+            max_length=200,
+        ),
+        "organisation": Text(
+            "An organisation's name, as written ('Reuters Staff'): for an organisation only, "
+            "never for a person.",
+            max_length=200,
+        ),
+    },
+    "A person, with 'family' and usually 'given' ({family: Swanson, given: Joanna}), or "
+    "an organisation, with 'organisation' alone ({organisation: Reuters Staff}). A plain "
+    "string is refused: it does not say which part is the family name.",
+    check=_check_author,
+)
+
 FURNITURE = Record(
     "furniture",
     model.Furniture,
@@ -319,6 +428,14 @@ FURNITURE = Record(
         ),
         "reason": Text(
             "Why it is not part of the report (navigation, advert, byline box).", required=True
+        ),
+        "byline": ListOf(
+            AUTHOR,
+            "Who this passage names as writer, when it is a byline box or credit line that is "
+            "not the report's own (a republisher's author box): the source page says so, and "
+            "they are never recorded or exported as the source's authors. Each family name "
+            "(or organisation) must occur in the passage.",
+            min_items=1,
         ),
     },
     "A passage of the archived text that is not part of the report.",
@@ -347,6 +464,33 @@ ARCHIVE = Record(
     required=True,
 )
 
+
+def _check_source(values: dict[str, Any], where: Located, ctx: Context) -> None:
+    archive = values.get("archive")
+    bylined = {
+        _same_name(name): item
+        for item in (archive.furniture if archive is not None else [])
+        for name in item.byline
+    }
+    for author in values.get("authors", []):
+        item = bylined.get(_same_name(author))
+        if item is not None:
+            furniture_at = item.where.loc if item.where else where.of("archive")
+            ctx.problems.append(
+                Problem(
+                    author.where.loc if author.where else where.of("authors"),
+                    f"'{author.name}' is an author and also named by page furniture "
+                    f"({furniture_at.path}:{furniture_at.line}, '{item.reason}'); record the "
+                    "name in one place: under 'authors' only when the report itself names "
+                    "them",
+                )
+            )
+
+
+def _same_name(author: model.Author) -> tuple[str, ...]:
+    return tuple(" ".join(author.name.casefold().split()).split(" "))
+
+
 SOURCE = Record(
     "source",
     model.Source,
@@ -364,7 +508,13 @@ SOURCE = Record(
             "The organisation responsible for it, if not the outlet.", max_length=200
         ),
         "agency": Text("The wire service it comes from, if any (Reuters, AP).", max_length=200),
-        "authors": ListOf(Text("An author's name.", max_length=200), "Authors, where known."),
+        "authors": ListOf(
+            AUTHOR,
+            "Authors the report itself names (its byline): each a person "
+            "({family: Swanson, given: Joanna}) or an organisation "
+            "({organisation: Reuters Staff}). A byline box the republishing site added is "
+            "page furniture: record it under the furniture's 'byline' instead.",
+        ),
         "published": Date("Date of publication (as precise as is known)."),
         "url": Url("Address of the original, if it was online."),
         "accessed": Date("When the archived copy was taken."),
@@ -383,6 +533,7 @@ SOURCE = Record(
         "archive": ARCHIVE,
     },
     "A source: one YAML file under content/sources/ next to its archived text.",
+    check=_check_source,
 )
 
 FILE_KINDS: dict[str, Record[Any]] = {
@@ -423,6 +574,7 @@ def reference() -> list[tuple[str, str, list[tuple[str, str, bool, str]]]]:
         SOURCE,
         ARCHIVE,
         FURNITURE,
+        AUTHOR,
     ]
     out = []
     for record in records:

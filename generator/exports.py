@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from . import wording
 from .disagreements import versions
-from .model import Source
+from .model import Author, Source
 from .sameness import same
 from .schema import PartialDate
 from .views import FactView, SheetView, SiteView, sheet_key, sheet_page, source_page
@@ -198,7 +198,7 @@ def source_record(source: Source, origins: list[str]) -> dict[str, Any]:
         "outlet": source.outlet,
         "publisher": source.publisher,
         "agency": source.agency,
-        "authors": source.authors,
+        "authors": [author_record(a) for a in source.authors],
         "published": _date(source.published),
         "url": source.url,
         "accessed": _date(source.accessed),
@@ -212,6 +212,27 @@ def source_record(source: Source, origins: list[str]) -> dict[str, Any]:
         },
         "page": source_page(source.id),
     }
+
+
+AUTHOR_KEYS = ("family", "given", "particle", "suffix", "affiliation", "organisation")
+
+
+def author_record(author: Author) -> dict[str, str]:
+    """An author as written in the YAML: a person's name parts, or an organisation."""
+    return {k: v for k in AUTHOR_KEYS if (v := getattr(author, k)) is not None}
+
+
+def csl_name(author: Author) -> dict[str, str]:
+    """A CSL-JSON name: family and given for a person, a literal only for an organisation."""
+    if not author.is_person:
+        return {"literal": author.name}
+    parts = {
+        "family": author.family,
+        "given": author.given,
+        "non-dropping-particle": author.particle,
+        "suffix": author.suffix,
+    }
+    return {k: v for k, v in parts.items() if v is not None}
 
 
 def sheet_record(sheet: SheetView) -> dict[str, Any]:
@@ -434,7 +455,7 @@ def csl_item(source: Source) -> dict[str, Any]:
     if source.publisher:
         item["publisher"] = source.publisher
     if source.authors:
-        item["author"] = [{"literal": a} for a in source.authors]
+        item["author"] = [csl_name(a) for a in source.authors]
     if source.published:
         item["issued"] = {"date-parts": [source.published.parts()]}
     if source.accessed:
@@ -674,7 +695,15 @@ def download_schema() -> dict[str, Any]:
             "title": _TEXT,
             "label": _TEXT,
             "type": _TEXT,
-            "authors": _TEXTS,
+            "authors": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {k: _TEXT for k in AUTHOR_KEYS},
+                    "additionalProperties": False,
+                    "oneOf": [{"required": ["family"]}, {"required": ["organisation"]}],
+                },
+            },
             "published": _nullable(_DATE),
             "accessed": _nullable(_DATE),
             "url": _nullable(_TEXT),

@@ -12,8 +12,23 @@ from typing import Any
 
 from . import wording
 from .exports import _num
-from .model import Source
+from .model import Author, Source
 from .views import FactView, SheetView
+
+
+def person_or_organisation(author: Author) -> dict[str, Any]:
+    """A schema.org Person (name, givenName, familyName) or Organization."""
+    if not author.is_person:
+        return {"@type": "Organization", "name": author.name}
+    out: dict[str, Any] = {"@type": "Person", "name": author.name}
+    if author.given:
+        out["givenName"] = author.given
+    out["familyName"] = author.family_name
+    if author.suffix:
+        out["honorificSuffix"] = author.suffix
+    if author.affiliation:
+        out["affiliation"] = {"@type": "Organization", "name": author.affiliation}
+    return out
 
 
 def _appearance(source: Source) -> dict[str, Any]:
@@ -28,7 +43,7 @@ def _appearance(source: Source) -> dict[str, Any]:
     if source.agency:
         work["sourceOrganization"] = {"@type": "Organization", "name": source.agency}
     if source.authors:
-        work["author"] = [{"@type": "Person", "name": a} for a in source.authors]
+        work["author"] = [person_or_organisation(a) for a in source.authors]
     if source.published:
         work["datePublished"] = source.published.iso()
     if source.url:

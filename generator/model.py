@@ -161,12 +161,54 @@ class Sheet:
 
 
 @dataclass(slots=True)
+class Author:
+    """A person (family and given names, as CSL-JSON has them) or an organisation.
+
+    A person has ``family`` (and usually ``given``); an organisation has only
+    ``organisation``, its name as written.  The format's checks see that exactly one of
+    the two is given.
+    """
+
+    family: str | None = None
+    given: str | None = None
+    particle: str | None = None
+    """A particle kept with the family name ('van', 'de', 'al'): 'de Gaulle, C.'."""
+    suffix: str | None = None
+    """'Jr.', 'III'."""
+    affiliation: str | None = None
+    """Where the person works, when the text says so (not part of the name)."""
+    organisation: str | None = None
+    where: Located | None = None
+
+    @property
+    def is_person(self) -> bool:
+        return self.organisation is None
+
+    @property
+    def family_name(self) -> str:
+        """The family name with its particle ('van Gogh'); an organisation's name."""
+        if self.organisation is not None:
+            return self.organisation
+        return " ".join(p for p in (self.particle, self.family) if p)
+
+    @property
+    def name(self) -> str:
+        """The name in reading order: 'Joanna Swanson', 'Martin Luther King Jr.'."""
+        if self.organisation is not None:
+            return self.organisation
+        return " ".join(p for p in (self.given, self.particle, self.family, self.suffix) if p)
+
+
+@dataclass(slots=True)
 class Furniture:
     """A passage of an archived text that is not part of the report (navigation, ads)."""
 
     start: str
     reason: str
     end: str | None = None
+    byline: list[Author] = field(default_factory=list)
+    """Who a byline box or credit line in this passage names: said on the source page,
+    never recorded or exported as the source's authors."""
     where: Located | None = None
 
 
@@ -188,7 +230,8 @@ class Source:
     outlet: str | None = None
     publisher: str | None = None
     agency: str | None = None
-    authors: list[str] = field(default_factory=list)
+    authors: list[Author] = field(default_factory=list)
+    """Only those the report itself names (a republisher's byline box is furniture)."""
     published: PartialDate | None = None
     url: str | None = None
     accessed: PartialDate | None = None

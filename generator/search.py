@@ -125,7 +125,7 @@ def _source_entries(view: SourceView) -> Iterator[SearchEntry]:
             source.outlet,
             source.publisher,
             source.agency,
-            *source.authors,
+            *(a.name for a in source.authors),
             wording.date(source.published) if source.published else None,
             source.notes,
         ),

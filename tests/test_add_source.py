@@ -176,7 +176,7 @@ def test_add_a_page(cli: Callable[..., Run], project: Path, server: str) -> None
         "accessed": dt.date.today().isoformat(),
         "language": "en-GB",
     }
-    assert "  - Mei Lin" in yaml_text
+    assert "authors:\n  - family: Okafor\n    given: Hannah\n" in yaml_text
     assert "TODO" not in yaml_text
     assert f"  sha256: {hashlib.sha256(text).hexdigest()}" in yaml_text
     assert f"  file: {ARTICLE_ID}.txt" in yaml_text

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from generator.generate import Generated, Memo, generate
 
-from .conftest import REWRITE, SHEET_DIR, edit
+from .conftest import REUTERS, REWRITE, SHEET_DIR, edit
 
 
 def outputs(result: Generated) -> tuple[object, ...]:
@@ -56,6 +56,18 @@ def test_incremental_runs_match_fresh_runs(project: Path) -> None:
             project / f"{REWRITE}.yaml",
             "label: Rewrite of the Reuters report",
             "label: Rewrite (28 May 2023)",
+        ),
+        # a source's authors
+        lambda: edit(
+            project / f"{REWRITE}.yaml",
+            "published: 2023-05-28\n",
+            "authors:\n  - organisation: Rewrite Desk\npublished: 2023-05-28\n",
+        ),
+        # whom a furniture byline names
+        lambda: edit(
+            project / f"{REUTERS}.yaml",
+            "affiliation: Thomson Reuters Foundation",
+            "affiliation: the Thomson Reuters Foundation",
         ),
     ]
     for change in edits:

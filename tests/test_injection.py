@@ -203,7 +203,10 @@ def write_batch(root: Path, payloads: list[str]) -> Site:
             "outlet": p(OUTLET, j),
             "publisher": p(PUBLISHER, j),
             "agency": p(AGENCY, j),
-            "authors": [p(AUTHOR1, j), p(AUTHOR2, j)],
+            "authors": [
+                {"family": p(AUTHOR1, j), "given": p(AUTHOR2, j)},
+                {"organisation": p(AUTHOR2, j)},
+            ],
             "published": "2024-01-01",
             "url": SHOWN_URLS[j % len(SHOWN_URLS)],
             "language": "en",
@@ -214,7 +217,13 @@ def write_batch(root: Path, payloads: list[str]) -> Site:
         source["archive"] = {
             "file": f"{sid}.txt",
             "sha256": digest,
-            "furniture": [{"start": furniture(j), "reason": p(FURNITURE_REASON, j)}],
+            "furniture": [
+                {
+                    "start": furniture(j),
+                    "reason": p(FURNITURE_REASON, j),
+                    "byline": [{"organisation": p(FURNITURE_TEXT, j)}],
+                }
+            ],
         }
         write_yaml(sources_dir / f"{sid}.yaml", source)
         page = f"sources/{sid}/index.html"

@@ -278,6 +278,24 @@ def sheet_charts(sheet: dict[str, Any]) -> list[dict[str, Any]]:
     return charts
 
 
+def author_name(author: dict[str, str]) -> str:
+    """A person's name in reading order, or an organisation's."""
+    if "organisation" in author:
+        return author["organisation"]
+    keys = ("given", "particle", "family", "suffix")
+    return " ".join(author[k] for k in keys if author.get(k))
+
+
+def _person(author: dict[str, str]) -> dict[str, Any]:
+    if "organisation" in author:
+        return {"@type": "Organization", "name": author["organisation"]}
+    out: dict[str, Any] = {"@type": "Person", "name": author_name(author)}
+    if author.get("given"):
+        out["givenName"] = author["given"]
+    out["familyName"] = " ".join(author[k] for k in ("particle", "family") if author.get(k))
+    return out
+
+
 def _appearance(source: dict[str, Any]) -> dict[str, Any]:
     work: dict[str, Any] = {
         "@type": "NewsArticle"
@@ -293,7 +311,7 @@ def _appearance(source: dict[str, Any]) -> dict[str, Any]:
     if source.get("agency"):
         work["sourceOrganization"] = {"@type": "Organization", "name": source["agency"]}
     if source.get("authors"):
-        work["author"] = [{"@type": "Person", "name": a} for a in source["authors"]]
+        work["author"] = [_person(a) for a in source["authors"]]
     if source.get("published"):
         work["datePublished"] = str(source["published"])
     if source.get("url"):
@@ -360,6 +378,7 @@ def define_env(env: Any) -> None:
     env.variables["fs"] = _FS
     for name, func in (
         ("md", md),
+        ("author_name", author_name),
         ("figure", figure),
         ("date", date),
         ("plural", plural),

@@ -274,5 +274,18 @@ def _check_furniture(index: QuoteIndex, source: Source, archived: ArchivedText) 
                 continue
             finish = ends[0] + len(normalize(item.end))
         found.append((begin, finish))
+        passage = archived.norm[begin:finish]
+        for name in item.byline:
+            needle = normalize(name.family if name.family is not None else name.family_name)
+            if needle not in passage:
+                key = "family" if name.is_person else "organisation"
+                problems.append(
+                    Problem(
+                        name.where.of(key) if name.where else Loc(source.path),
+                        f"byline name '{needle}' does not occur in this furniture passage "
+                        f"('{source.text_path}', line {archived.span(begin, finish).line}); "
+                        "a byline records only a name the passage itself shows",
+                    )
+                )
     index.furniture_found[source.id] = found
     return problems
