@@ -63,7 +63,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import jinja2
 from mkdocs.config import base
@@ -75,6 +75,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
 from watchdog.observers.api import BaseObserver
 
 from . import preview, watch
@@ -88,6 +89,7 @@ from .pagecheck import CheckAsWritten
 from .pages import OnDisk, RenderedSite
 from .parallel import PageRenderer, default_jobs
 from .problems import Problem, format_problems
+from .project import HISTORY_POLICIES
 from .sanitize import Finding, check_site
 from .searchindex import SearchIndex
 
@@ -120,6 +122,9 @@ class FactsheetConfig(base.Config):
     at most four; 1: serial, pages checked after the build)."""
     lift = c.Type(bool, default=True)
     """Set raw HTML blocks aside while Markdown converts a page (see generator.lift)."""
+    history = c.Choice(HISTORY_POLICIES, default="require")
+    """A shallow git history of the content: fail the build (``require``), or build
+    without change dates (``allow-shallow``); see generator.history."""
 
 
 class MemoryBytecodeCache(jinja2.BytecodeCache):
@@ -223,6 +228,8 @@ class AfterReload:
 
 class FactsheetPlugin(BasePlugin[FactsheetConfig]):
     supports_multiple_instances = False
+    history_override: ClassVar[str | None] = None
+    """``factsheet serve --allow-shallow-history`` sets it: it wins over the option."""
 
     def __init__(self) -> None:
         self.serving = False
@@ -259,6 +266,10 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
         self.written: str | None = None
         self.checked_pages: dict[str, list[Finding]] = {}
         """What that check found, by page, once the build is over."""
+
+    @property
+    def history_policy(self) -> str:
+        return self.history_override or self.config.history
 
     def use(self, generated: Generated) -> None:
         """Hand over a generator result already computed (by ``factsheet build``).
@@ -332,6 +343,7 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
                 self.templates_dir,
                 self.memo,
                 directory_urls=config.use_directory_urls,
+                history=self.history_policy,
             )
         self.prepared = None
         self.last = generated
@@ -447,6 +459,9 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         if self.html is not None and page.file.src_uri in self.html:
             page.content = ""  # written: only its title, anchors and links are still needed
+        feed = self.site.feeds.get(page.file.src_uri) if self.site is not None else None
+        if feed is not None:
+            output = _with_feed_link(output, get_relative_url(feed[0], page.url), feed[1])
         if self.checking is not None:
             # MkDocs writes this page next: the one before it is written by now
             if self.written is not None:
@@ -583,6 +598,7 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
                 self.templates_dir,
                 self.memo,
                 directory_urls=last.config.use_directory_urls,
+                history=self.history_policy,
             )
             site = generated.site
             outputs: dict[str, str | bytes | OnDisk] = {}
@@ -618,6 +634,15 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
             return True
         finally:
             self.collector.build_ended()
+
+
+def _with_feed_link(html: str, href: str, title: str) -> str:
+    """The page with a ``<link rel="alternate">`` to its Atom feed at the end of its head."""
+    link = (
+        f'<link rel="alternate" type="application/atom+xml" href="{attr(href)}" '
+        f'title="{attr(title)}">'
+    )
+    return html.replace("</head>", link + "</head>", 1)
 
 
 def _log_unsafe(site_dir: Path, content: Content | None, only: set[str]) -> None:

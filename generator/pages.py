@@ -29,9 +29,11 @@ from .timeline import sheet_timeline
 from .views import (
     FORMAT_PAGE,
     HOME,
+    SITE_CORRECTIONS_FEED,
     SOURCES_INDEX,
     SiteView,
     archive_lines,
+    corrections_feed,
     corrections_page,
     differences_page,
     sheet_key,
@@ -69,6 +71,8 @@ class RenderedSite:
     """Search entries for the fact pages (see :mod:`generator.search`)."""
     search_pages: set[str] = field(default_factory=set)
     """Pages fully described by ``search``: the engine need not index them itself."""
+    feeds: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Page path -> (the path of the Atom feed it announces in its head, the feed's title)."""
 
 
 def heading_attrs(anchor: str, *classes: str) -> Markup:
@@ -228,6 +232,8 @@ def render_site(
             "sheet": sheet_page,
             "differences": differences_page,
             "corrections": corrections_page,
+            "corrections_feed": corrections_feed,
+            "site_corrections_feed": SITE_CORRECTIONS_FEED,
             "source": source_page,
         },
     }
@@ -295,11 +301,16 @@ def render_site(
     site.nav.append(FORMAT_PAGE)
     tasks: list[Callable[[], Any]]
     if out_dir is None:
-        tasks = [*(task for _, task in pending), functools.partial(exports.files, view, memo)]
+        downloads_task = functools.partial(
+            exports.files, view, memo, directory_urls=templates.directory_urls
+        )
+        tasks = [*(task for _, task in pending), downloads_task]
     else:
         tasks = [
             *(functools.partial(_page_to_file, t, out_dir / "pages" / p) for p, t in pending),
-            functools.partial(_files_to_disk, view, out_dir / "files"),
+            functools.partial(
+                _files_to_disk, view, out_dir / "files", directory_urls=templates.directory_urls
+            ),
         ]
     *markdowns, downloads = fork_map(tasks, jobs if memo is None else 1)
     for (path, _), markdown in zip(pending, markdowns, strict=True):
@@ -312,6 +323,10 @@ def render_site(
     site.files.update(downloads)
     site.search = _search(view, memo)
     site.search_pages = indexed_pages(view)
+    site.feeds[HOME] = (SITE_CORRECTIONS_FEED, "Corrections and changes: all fact sheets")
+    for sheet in view.sheets:
+        feed = (corrections_feed(sheet.id), f"Corrections and changes: {sheet.sheet.title}")
+        site.feeds[sheet_page(sheet.id)] = site.feeds[corrections_page(sheet.id)] = feed
     for name, schema in json_schemas().items():
         site.files[f"schemas/{name}"] = exports.dump_json(schema, pretty=True)
     site.files[f"schemas/facts-download.v{exports.FORMAT_VERSION}.schema.json"] = exports.dump_json(
@@ -333,7 +348,9 @@ def _page_to_file(render: Callable[[], str], target: Path) -> str | OnDisk:
     return _write(target, data)
 
 
-def _files_to_disk(view: SiteView, folder: Path) -> dict[str, OnDisk]:
+def _files_to_disk(
+    view: SiteView, folder: Path, *, directory_urls: bool = True
+) -> dict[str, OnDisk]:
     """Write the downloads under ``folder`` as they are made (a build keeps none in memory)."""
     written: dict[str, OnDisk] = {}
 
@@ -343,7 +360,7 @@ def _files_to_disk(view: SiteView, folder: Path) -> dict[str, OnDisk]:
         written[path] = OnDisk(target)
         return open(target, "wb")
 
-    exports.write_files(view, open_file)
+    exports.write_files(view, open_file, directory_urls=directory_urls)
     return written
 
 
