@@ -25,6 +25,11 @@ Decisions, for feed readers and for anyone checking the feeds:
   content gives the same bytes.
 - Text from the content and from commit messages is escaped by the XML writer; characters
   XML 1.0 cannot carry (control characters) are dropped.
+- The pages link to the feeds in their text (the sheet's downloads, the corrections page,
+  the front page), not with ``<link rel="alternate" type="application/atom+xml">`` in
+  their head: Material for MkDocs (9.x) takes every ``link[rel=alternate]`` for another
+  language's version of the site and fetches ``sitemap.xml`` next to it, which for a
+  sheet's feed is a request that fails on every page view.
 """
 
 from __future__ import annotations
@@ -87,6 +92,8 @@ def change_title(change: Change, statement: str | None) -> str:
     words = WHAT.get(change.what, change.what)
     if change.what == "retraction" and not change.new.startswith("retracted"):
         words = "Retraction withdrawn"
+    elif change.what == "retraction" and change.old.startswith("retracted"):
+        words = "Retraction changed"
     about = change.old if change.what == "removed" else statement or change.fact
     return f"{words}: {' '.join(about.split())}"
 

@@ -75,7 +75,6 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
-from mkdocs.utils import get_relative_url
 from watchdog.observers.api import BaseObserver
 
 from . import preview, watch
@@ -459,9 +458,6 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         if self.html is not None and page.file.src_uri in self.html:
             page.content = ""  # written: only its title, anchors and links are still needed
-        feed = self.site.feeds.get(page.file.src_uri) if self.site is not None else None
-        if feed is not None:
-            output = _with_feed_link(output, get_relative_url(feed[0], page.url), feed[1])
         if self.checking is not None:
             # MkDocs writes this page next: the one before it is written by now
             if self.written is not None:
@@ -634,15 +630,6 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
             return True
         finally:
             self.collector.build_ended()
-
-
-def _with_feed_link(html: str, href: str, title: str) -> str:
-    """The page with a ``<link rel="alternate">`` to its Atom feed at the end of its head."""
-    link = (
-        f'<link rel="alternate" type="application/atom+xml" href="{attr(href)}" '
-        f'title="{attr(title)}">'
-    )
-    return html.replace("</head>", link + "</head>", 1)
 
 
 def _log_unsafe(site_dir: Path, content: Content | None, only: set[str]) -> None:

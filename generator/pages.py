@@ -71,8 +71,6 @@ class RenderedSite:
     """Search entries for the fact pages (see :mod:`generator.search`)."""
     search_pages: set[str] = field(default_factory=set)
     """Pages fully described by ``search``: the engine need not index them itself."""
-    feeds: dict[str, tuple[str, str]] = field(default_factory=dict)
-    """Page path -> (the path of the Atom feed it announces in its head, the feed's title)."""
 
 
 def heading_attrs(anchor: str, *classes: str) -> Markup:
@@ -323,10 +321,6 @@ def render_site(
     site.files.update(downloads)
     site.search = _search(view, memo)
     site.search_pages = indexed_pages(view)
-    site.feeds[HOME] = (SITE_CORRECTIONS_FEED, "Corrections and changes: all fact sheets")
-    for sheet in view.sheets:
-        feed = (corrections_feed(sheet.id), f"Corrections and changes: {sheet.sheet.title}")
-        site.feeds[sheet_page(sheet.id)] = site.feeds[corrections_page(sheet.id)] = feed
     for name, schema in json_schemas().items():
         site.files[f"schemas/{name}"] = exports.dump_json(schema, pretty=True)
     site.files[f"schemas/facts-download.v{exports.FORMAT_VERSION}.schema.json"] = exports.dump_json(
