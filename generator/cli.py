@@ -91,8 +91,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from . import mkdocs_plugin
 
     project = _project(args)
-    if args.allow_shallow_history:
-        mkdocs_plugin.FactsheetPlugin.history_override = "allow-shallow"
     address = f"127.0.0.1:{args.port}"
     print(
         f"previewing on http://{address}/ (Ctrl+C to stop); edits to content/ and "
@@ -102,13 +100,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # Rebuilds are "dirty": the plugin marks only the pages an edit changed as modified,
     # so MkDocs renders just those (and the whole site when the navigation changed).
     logging.getLogger("mkdocs.commands.build").addFilter(_DirtyBuildNote())
-    serve(
-        str(project.config_file),
-        livereload=True,
-        build_type="dirty",
-        dev_addr=address,
-        open_in_browser=args.open,
-    )
+    # the plugin's option, unless the command line allows a shallow history
+    plugin = mkdocs_plugin.FactsheetPlugin
+    plugin.history_override = "allow-shallow" if args.allow_shallow_history else None
+    try:
+        serve(
+            str(project.config_file),
+            livereload=True,
+            build_type="dirty",
+            dev_addr=address,
+            open_in_browser=args.open,
+        )
+    finally:
+        plugin.history_override = None
     return EXIT_OK
 
 

@@ -538,3 +538,28 @@ def test_feeds_carry_editors_text_and_commit_messages_as_text(repo: Path) -> Non
     # in the HTML content, the same text is text, never markup
     html_content = entry.content[0].value
     assert "<script" not in html_content and "&lt;script&gt;alert(1)&lt;/script&gt;" in html_content
+
+
+def test_serve_takes_the_option_too(
+    cli: Callable[..., Run], project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import mkdocs.commands.serve
+    from mkdocs.config import load_config
+
+    from generator.mkdocs_plugin import FactsheetPlugin
+
+    seen: list[str] = []
+
+    def fake_serve(config_file: str, **kwargs: object) -> None:
+        plugin = load_config(config_file).plugins["factsheet"]
+        assert isinstance(plugin, FactsheetPlugin)
+        seen.append(plugin.history_policy)
+
+    monkeypatch.setattr(mkdocs.commands.serve, "serve", fake_serve)
+    assert cli("serve", cwd=project).code == 0
+    assert cli("serve", "--allow-shallow-history", cwd=project).code == 0
+    allow = "  - factsheet:\n      history: allow-shallow\n"
+    edit(project / "mkdocs.yml", "  - factsheet\n", allow)
+    assert cli("serve", cwd=project).code == 0
+    assert seen == ["require", "allow-shallow", "allow-shallow"]
+    assert FactsheetPlugin.history_override is None  # for the rest of the process
