@@ -162,6 +162,9 @@ def test_no_git_means_no_history(cli: Callable[..., Run], project: Path) -> None
     assert run.code == 0, run.err
     page = (project / "site/sheets/china-self-media-2023/corrections/index.html").read_text("utf-8")
     assert "No change history is available for this build" in page
+    sheet = (project / "site/sheets/china-self-media-2023/index.html").read_text("utf-8")
+    assert "change dates unknown: the content is not in a git repository with commits" in sheet
+    assert "Last changed" not in sheet
 
 
 def test_the_preview_reads_the_history_again_only_when_head_moves(repo: Path) -> None:
