@@ -26,4 +26,12 @@ if [ -f package.json ] && command -v npm >/dev/null 2>&1; then
   npm ci --no-audit --no-fund --silent
 fi
 
-factsheet build
+# Dates and corrections come from the git history: a shallow clone (git clone --depth) has
+# too little of it, and `factsheet build` refuses to guess. Build without dates then.
+if [ "$(git rev-parse --is-shallow-repository 2>/dev/null)" = true ]; then
+  echo "note: this is a shallow clone, so the site is built without change dates;" \
+    "run 'git fetch --unshallow' and 'factsheet build' for the full history" >&2
+  factsheet build --allow-shallow-history
+else
+  factsheet build
+fi

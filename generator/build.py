@@ -126,6 +126,7 @@ def _generate(project: Project, scratch: Path) -> tuple[Generated, int | None]:
         directory_urls=project.directory_urls,
         jobs=project.jobs or default_jobs(),
         out_dir=scratch,
+        history=project.history,
     )
     newest = newest_as_of(generated.loaded.content) if generated.loaded is not None else None
     generated.loaded = generated.findings = None

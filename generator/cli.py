@@ -19,6 +19,7 @@ failed, 2 on a usage error.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import sys
 import time
@@ -35,12 +36,15 @@ EXIT_USAGE = 2
 
 
 def _project(args: argparse.Namespace) -> Project:
-    return find_project(
+    project = find_project(
         args.config_file,
         content_dir=getattr(args, "content", None),
         templates_dir=getattr(args, "templates", None),
         site_dir=getattr(args, "site_dir", None),
     )
+    if getattr(args, "allow_shallow_history", False):
+        project = dataclasses.replace(project, history="allow-shallow")
+    return project
 
 
 def _report(problems: list[Problem]) -> int:
@@ -84,6 +88,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from mkdocs.commands.serve import serve
 
+    from . import mkdocs_plugin
+
     project = _project(args)
     address = f"127.0.0.1:{args.port}"
     print(
@@ -94,13 +100,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # Rebuilds are "dirty": the plugin marks only the pages an edit changed as modified,
     # so MkDocs renders just those (and the whole site when the navigation changed).
     logging.getLogger("mkdocs.commands.build").addFilter(_DirtyBuildNote())
-    serve(
-        str(project.config_file),
-        livereload=True,
-        build_type="dirty",
-        dev_addr=address,
-        open_in_browser=args.open,
-    )
+    # the plugin's option, unless the command line allows a shallow history
+    plugin = mkdocs_plugin.FactsheetPlugin
+    plugin.history_override = "allow-shallow" if args.allow_shallow_history else None
+    try:
+        serve(
+            str(project.config_file),
+            livereload=True,
+            build_type="dirty",
+            dev_addr=address,
+            open_in_browser=args.open,
+        )
+    finally:
+        plugin.history_override = None
     return EXIT_OK
 
 
@@ -295,6 +307,16 @@ def _positive(text: str) -> int:
     return int(text)
 
 
+def _add_history(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--allow-shallow-history",
+        action="store_true",
+        help="build even when the content's git history is shallow (a --depth clone): the "
+        "pages then say that change dates are unknown (default: such a build fails; the "
+        "plugin option 'history: allow-shallow' does the same as this)",
+    )
+
+
 def _add_common(parser: argparse.ArgumentParser, *, site: bool = False) -> None:
     parser.add_argument(
         "-f",
@@ -355,6 +377,7 @@ def make_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="do not treat MkDocs warnings (broken links or anchors) as errors",
     )
+    _add_history(p)
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser(
@@ -367,6 +390,7 @@ def make_parser() -> argparse.ArgumentParser:
     _add_common(p)
     p.add_argument("-p", "--port", type=int, default=8000, help="port (default: 8000)")
     p.add_argument("--open", action="store_true", help="open the preview in a browser")
+    _add_history(p)
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser(

@@ -1,4 +1,4 @@
-"""Machine-readable downloads: facts.json, facts.csv and sources as CSL-JSON.
+"""Machine-readable downloads: facts.json, facts.csv, sources as CSL-JSON, corrections feeds.
 
 The formats are versioned (``FORMAT_VERSION``) and documented on the site's
 format page.  Outputs are deterministic: the same content gives the same
@@ -18,10 +18,20 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from . import wording
 from .disagreements import versions
+from .feeds import sheet_feed, site_feed
 from .model import Author, Source
 from .sameness import same
 from .schema import PartialDate
-from .views import FactView, SheetView, SiteView, sheet_key, sheet_page, source_page
+from .views import (
+    SITE_CORRECTIONS_FEED,
+    FactView,
+    SheetView,
+    SiteView,
+    corrections_feed,
+    sheet_key,
+    sheet_page,
+    source_page,
+)
 
 if TYPE_CHECKING:
     from .pages import PageMemo
@@ -55,8 +65,11 @@ CSV_COLUMNS = (
     "quotes",
     "page",
     "anchor",
+    "retracted",
+    "retraction_date",
+    "retraction_reason",
 )
-"""Columns of facts.csv, in order."""
+"""Columns of facts.csv, in order (new columns are appended)."""
 
 CSL_TYPES = {
     "news-article": "article-newspaper",
@@ -423,6 +436,9 @@ def csv_row(rec: dict[str, Any]) -> str:
         "quotes": "\n".join(
             f"[{c['number']}] {c['source']}: {c['quote']}" for c in rec["citations"]
         ),
+        "retracted": "yes" if rec["retracted"] else "no",
+        "retraction_date": (rec["retracted"] or {}).get("date"),
+        "retraction_reason": (rec["retracted"] or {}).get("reason"),
     }
     return _csv_line([_csv_cell(row.get(col)) for col in CSV_COLUMNS])
 
@@ -474,10 +490,12 @@ def csl_item(source: Source) -> dict[str, Any]:
     return item
 
 
-def files(site: SiteView, memo: PageMemo | None = None) -> dict[str, bytes]:
+def files(
+    site: SiteView, memo: PageMemo | None = None, *, directory_urls: bool = True
+) -> dict[str, bytes]:
     """Every download of the site, by path (a sheet's own kept while it is unchanged)."""
     made: dict[str, bytes] = {}
-    write_files(site, functools.partial(_InMemory, made), memo)
+    write_files(site, functools.partial(_InMemory, made), memo, directory_urls=directory_urls)
     return made
 
 
@@ -497,13 +515,18 @@ class _InMemory(io.BytesIO):
 
 
 def write_files(
-    site: SiteView, open_file: Callable[[str], BinaryIO], memo: PageMemo | None = None
+    site: SiteView,
+    open_file: Callable[[str], BinaryIO],
+    memo: PageMemo | None = None,
+    *,
+    directory_urls: bool = True,
 ) -> None:
     """Write every download, each to ``open_file(path)`` (which this closes), in order.
 
     The site's facts.json and facts.csv are written a sheet at a time, as each sheet's
     own files are made: without a memo nothing of a sheet is kept once it is written (at
     100,000 facts the downloads are 600 MB, held twice or three times over when joined).
+    ``directory_urls`` says how pages are published, for the links of the Atom feeds.
     """
     last = memo.records if memo is not None else {}
     texts = JsonTexts(memo.json if memo is not None else None)
@@ -538,6 +561,7 @@ def write_files(
                     base + "facts.json": facts_json(site, [run], texts),
                     base + "facts.csv": facts_csv([run]),
                     base + "sources.csl.json": _csl_json(sheet.sources, texts),
+                    corrections_feed(sheet.id): sheet_feed(sheet, directory_urls=directory_urls),
                 }
             if memo is not None:
                 kept[sheet.id] = (key, made, run)
@@ -550,6 +574,8 @@ def write_files(
             site_csv.write(run.csv)
         site_json.write(_FACTS_JSON_END)
         site_csl.write(_csl_json(site.content.sources.values(), texts))
+    with open_file(SITE_CORRECTIONS_FEED) as out:
+        out.write(site_feed(site.sheets, directory_urls=directory_urls))
     if memo is not None:
         memo.files = kept
         memo.json = texts.made

@@ -19,7 +19,7 @@ from pathlib import Path
 import jinja2
 
 from .checks import CheckMemo, Findings, run_checks
-from .history import History, history_key, read_history
+from .history import History, history_key, read_history, shallow_problem
 from .loader import LoadCache, LoadResult, load_content
 from .pages import PageMemo, RenderedSite, Templates, render_site
 from .problems import Loc, Problem, display_path
@@ -138,16 +138,19 @@ def generate(
     directory_urls: bool = True,
     jobs: int = 1,
     out_dir: Path | None = None,
+    history: str = "require",
 ) -> Generated:
     """Run the whole pipeline; ``memo`` (kept by the caller) makes reruns incremental.
 
     ``directory_urls`` says how the engine publishes pages (``x/y/`` or ``x/y.html``),
     for the links inside raw HTML blocks; ``jobs`` > 1 renders pages in forked processes.
     With ``out_dir``, pages and downloads are written there rather than kept in memory
-    (:class:`generator.pages.OnDisk`); the caller removes it.
+    (:class:`generator.pages.OnDisk`); the caller removes it. ``history`` is what to do
+    with a shallow git history (:data:`generator.project.HISTORY_POLICIES`): ``require`` makes
+    it a problem, ``allow-shallow`` builds without change dates.
     """
     with gc_paused():
-        result = _generate(content_dir, templates_dir, memo, directory_urls, jobs, out_dir)
+        result = _generate(content_dir, templates_dir, memo, directory_urls, jobs, out_dir, history)
     result.directory_urls = directory_urls
     return result
 
@@ -159,11 +162,16 @@ def _generate(
     directory_urls: bool,
     jobs: int = 1,
     out_dir: Path | None = None,
+    history_policy: str = "require",
 ) -> Generated:
     loaded, findings = _check(content_dir, memo)
     problems = sorted([*loaded.problems, *findings.problems])
     result = Generated(None, problems, loaded.files, loaded, findings)
     if problems:
+        return result
+    history = memo.history_of(content_dir) if memo else read_history(content_dir)
+    if history.shallow and history_policy != "allow-shallow":
+        result.problems.append(shallow_problem(content_dir))
         return result
     try:
         if memo is not None:
@@ -173,7 +181,7 @@ def _generate(
         view = build_views(
             loaded.content,
             findings.quotes,
-            memo.history_of(content_dir) if memo else read_history(content_dir),
+            history,
             memo.views if memo else None,
         )
         result.site = render_site(

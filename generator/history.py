@@ -6,11 +6,30 @@ id, on what readers rely on: the figure (amount, range, bounds, unit), its
 qualifier, the attribution, the citations (source, quote, prefix, suffix and
 what each source states) and retraction.  Whitespace, key order, comments and
 the order of citations do not count as changes.  The commit date is the date
-of the change and the commit message is the editor's reason.
+of the change and the commit message is the editor's reason.  A fact that
+first appears already retracted is listed as a retraction too.
 
-Fallback: outside a git repository (or without ``git``), there is no history:
-facts carry no "last changed" date, a sheet's "updated" date is its ``as_of``,
-and the corrections page says that no history is available.
+"Last changed" is wider: a fact's date moves with any change to anything of it
+that the site shows, worked out from the whole record the format converts it to
+(:func:`_record`: every field of the fact and of its citations, quantities, dates
+and retraction, recursively), so that a field added to the format counts without
+being listed here.  Only positions in the file, whitespace within text, key order
+and comments do not count.
+
+Missing or partial history is never turned into dates:
+
+- Outside a git repository (or without ``git``), there is no history: facts carry
+  no "last changed" date, the sheet has no "updated" date and says that change
+  dates are unknown, and the corrections page says that no history is available.
+  Nothing is invented, so this needs no option.
+- In a shallow clone (``git clone --depth``, the default of CI checkouts such as
+  ``actions/checkout``), the oldest commit present looks as if it added every
+  fact: reading it would date every fact to that commit and lose the
+  corrections before it.  :func:`read_history` reads nothing and marks the
+  history ``shallow``; the build then fails (:func:`shallow_problem`) unless it is
+  told to go on without dates (``--allow-shallow-history``, plugin option
+  ``history: allow-shallow``), in which case the pages say that change dates are
+  unknown, as outside a repository.
 """
 
 from __future__ import annotations
@@ -18,17 +37,20 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from . import content_schema, wording
 from .model import Citation, Fact
-from .schema import INVALID, Context
+from .problems import Loc, Problem, display_path
+from .schema import INVALID, Context, Located
 from .yamlload import load_yaml
 
 FIELDS = ("figure", "qualifier", "attribution", "citations", "retraction")
+
+SHALLOW_REASON = "the site was built from a shallow copy of the git history"
 
 
 @dataclass(frozen=True)
@@ -44,13 +66,19 @@ class Change:
     """One of FIELDS, or 'removed'."""
     old: str
     new: str
+    time: str = ""
+    """When the commit was made, RFC 3339 in UTC (``2023-06-03T12:00:00Z``)."""
 
 
 @dataclass
 class History:
     available: bool
     reason: str = ""
-    """Why there is no history, when it is not available."""
+    """Why there is no history, when it is not available (it follows "change dates unknown: ")."""
+    shallow: bool = False
+    """The content is in a shallow clone: its history was not read (see the module's notes)."""
+    origin: str = ""
+    """The oldest commit that touched the sheets: it names the content's history (feed ids)."""
     fact_changed: dict[str, str] = field(default_factory=dict)
     """Fact id -> date of the last commit that changed it (any field, not whitespace)."""
     sheet_updated: dict[str, str] = field(default_factory=dict)
@@ -71,16 +99,37 @@ def _git(root: Path, *args: str, data: bytes | None = None) -> bytes:
 
 
 def history_key(content_dir: str | os.PathLike[str]) -> str | None:
-    """What the history depends on: the repository and its HEAD commit (None: no history).
+    """What the history depends on: the repository, whether it is shallow, and its HEAD commit.
 
     The history is read from commits only, so while HEAD stays, so does the history; the
     preview reads it again only when this changes (one ``git rev-parse`` per rebuild).
+    ``git fetch --unshallow`` keeps HEAD but makes the history whole, hence the middle
+    line. None: no history.
     """
     try:
-        out = _git(Path(content_dir).resolve(), "rev-parse", "--show-toplevel", "--verify", "HEAD")
+        out = _git(
+            Path(content_dir).resolve(),
+            "rev-parse",
+            "--show-toplevel",
+            "--is-shallow-repository",
+            "--verify",
+            "HEAD",
+        )
     except (FileNotFoundError, subprocess.CalledProcessError, subprocess.TimeoutExpired):
         return None
     return out.decode(errors="replace")
+
+
+def shallow_problem(content_dir: str | os.PathLike[str]) -> Problem:
+    """The build's error for a shallow history, with how to fetch the whole of it."""
+    return Problem(
+        Loc(display_path(content_dir)),
+        "the git history of the content is shallow (a clone made with --depth, as CI "
+        "checkouts do by default), so change dates and corrections cannot be known; fetch "
+        "the whole history with 'git fetch --unshallow' (GitHub Actions: 'fetch-depth: 0' "
+        "in actions/checkout), or build without change dates with --allow-shallow-history "
+        "(plugin option 'history: allow-shallow')",
+    )
 
 
 def read_history(content_dir: str | os.PathLike[str]) -> History:
@@ -88,10 +137,13 @@ def read_history(content_dir: str | os.PathLike[str]) -> History:
     try:
         top = Path(_git(content, "rev-parse", "--show-toplevel").decode().strip())
         _git(top, "rev-parse", "--verify", "HEAD")
+        shallow = _git(top, "rev-parse", "--is-shallow-repository").strip() == b"true"
     except FileNotFoundError:
         return History(False, "git is not installed")
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
         return History(False, "the content is not in a git repository with commits")
+    if shallow:
+        return History(False, SHALLOW_REASON, shallow=True)
     sheets = (content / "sheets").relative_to(top).as_posix()
     log = _git(
         top,
@@ -103,11 +155,13 @@ def read_history(content_dir: str | os.PathLike[str]) -> History:
         sheets,
     )
     commits = list(_parse_log(log))
-    history = History(True)
+    history = History(True, origin=commits[-1][0] if commits else "")
     per_commit: list[list[Change]] = []
     with _Blobs(top) as blobs:
         for commit, stamp, parent, message, paths in reversed(commits):  # oldest first
-            date = datetime.fromtimestamp(stamp, timezone.utc).strftime("%Y-%m-%d")
+            when = datetime.fromtimestamp(stamp, timezone.utc)
+            date = when.strftime("%Y-%m-%d")
+            time = when.strftime("%Y-%m-%dT%H:%M:%SZ")
             yaml_paths = [p for p in paths if p.endswith((".yaml", ".yml"))]
             for path in yaml_paths:
                 history.sheet_updated[_sheet_dir(path, sheets)] = date
@@ -121,19 +175,32 @@ def read_history(content_dir: str | os.PathLike[str]) -> History:
                 if old_entry is None:
                     if fact_id not in history.fact_changed:
                         history.fact_changed[fact_id] = date
+                    if new.retracted is not None:  # first seen retracted: still a retraction
+                        what, was, now = "retraction", "not published before", _retraction(new)
+                        changes.append(
+                            Change(fact_id, sheet_dir, date, commit, message, what, was, now, time)
+                        )
                     continue
                 old = old_entry[1]
                 if _record(old) != _record(new):
                     history.fact_changed[fact_id] = date
                 for what, was, now in _differences(old, new):
                     changes.append(
-                        Change(fact_id, sheet_dir, date, commit, message, what, was, now)
+                        Change(fact_id, sheet_dir, date, commit, message, what, was, now, time)
                     )
             for fact_id, (sheet_dir, old) in before.items():
                 if fact_id not in after and not _moved(blobs, commit, fact_id, sheets):
                     changes.append(
                         Change(
-                            fact_id, sheet_dir, date, commit, message, "removed", old.statement, ""
+                            fact_id,
+                            sheet_dir,
+                            date,
+                            commit,
+                            message,
+                            "removed",
+                            old.statement,
+                            "",
+                            time,
                         )
                     )
     # newest commit first; within a commit, in the order of the files and facts
@@ -260,29 +327,29 @@ def _retraction(fact: Fact) -> str:
     return f"retracted on {r.date.iso()}: {_text(r.reason)}" if r else ""
 
 
-def _record(fact: Fact) -> tuple[Any, ...]:
-    """Everything about a fact that a reader sees, whitespace and order aside."""
-    v = fact.value
-    value = (
-        None
-        if v is None
-        else (v.amount, v.upper, v.qualifier, _text(v.unit), _text(v.words), v.min, v.max)
-    )
-    return (
-        _text(fact.statement),
-        value,
-        _text(fact.attributed_to),
-        tuple(sorted(map(repr, map(_citation, fact.citations)))),
-        fact.topic,
-        fact.scope,
-        fact.date,
-        fact.period and (fact.period.start, fact.period.end),
-        tuple(fact.names or ()),
-        _text(fact.note),
-        _retraction(fact),
-        _text(fact.label),
-        tuple(fact.tags),
-    )
+def _record(value: object) -> object:
+    """Everything of a fact (or of a part of it) that the site can show, as comparable values.
+
+    Generic over the model: a record is the tuple of its fields' names and values, taken
+    recursively through records and lists, so that a field added to the format counts
+    as a change without being named here. Positions (``where``, :class:`Located`) do not
+    count, nor whitespace within text (runs folded to one space, ends dropped); lists keep
+    their order (a card numbers its citations).
+    """
+    if isinstance(value, str):
+        return " ".join(value.split())
+    if isinstance(value, (list, tuple)):
+        return tuple(_record(item) for item in value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return (
+            type(value).__name__,
+            *(
+                (f.name, _record(getattr(value, f.name)))
+                for f in fields(value)
+                if f.name != "where" and not isinstance(getattr(value, f.name), Located)
+            ),
+        )
+    return value
 
 
 def _differences(old: Fact, new: Fact) -> Iterator[tuple[str, str, str]]:

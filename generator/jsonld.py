@@ -4,6 +4,15 @@ Numbers are ``QuantitativeValue`` objects with ``minValue``/``maxValue`` where
 the qualifier bounds them ("more than 100,000" has a minValue, "nearly 13,000"
 a maxValue, "about 930,000" neither), so that machines never read a qualified
 figure as exact.
+
+A retracted fact is not presented as a standing claim. It stays identifiable (its
+``@id``, ``url`` and ``text``, and where it appeared: what was said and withdrawn is
+part of the record) and says so in schema.org's own terms, which a ``Claim`` has as a
+``CreativeWork``: ``creativeWorkStatus`` is ``"Retracted"``, and ``correction`` is a
+``CorrectionComment`` whose ``datePublished`` is the retraction's date and whose
+``text`` is its reason. Its figure is left out: ``about`` would state the quantity as
+what the claim is about, with no way in the vocabulary to say that it no longer
+stands (the figure as it was stays in facts.json, with ``retracted``).
 """
 
 from __future__ import annotations
@@ -80,9 +89,17 @@ def claim(fact: FactView) -> dict[str, Any]:
     }
     if f.attributed_to:
         item["author"] = {"@type": "Organization", "name": f.attributed_to}
-    quantity = _quantity(fact)
-    if quantity is not None:
-        item["about"] = quantity
+    if f.retracted is not None:
+        item["creativeWorkStatus"] = "Retracted"
+        item["correction"] = {
+            "@type": "CorrectionComment",
+            "datePublished": f.retracted.date.iso(),
+            "text": f.retracted.reason,
+        }
+    else:
+        quantity = _quantity(fact)
+        if quantity is not None:
+            item["about"] = quantity
     seen: list[str] = []
     appearances = []
     for citation in fact.citations:

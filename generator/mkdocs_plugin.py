@@ -63,7 +63,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import jinja2
 from mkdocs.config import base
@@ -88,6 +88,7 @@ from .pagecheck import CheckAsWritten
 from .pages import OnDisk, RenderedSite
 from .parallel import PageRenderer, default_jobs
 from .problems import Problem, format_problems
+from .project import HISTORY_POLICIES
 from .sanitize import Finding, check_site
 from .searchindex import SearchIndex
 
@@ -120,6 +121,9 @@ class FactsheetConfig(base.Config):
     at most four; 1: serial, pages checked after the build)."""
     lift = c.Type(bool, default=True)
     """Set raw HTML blocks aside while Markdown converts a page (see generator.lift)."""
+    history = c.Choice(HISTORY_POLICIES, default="require")
+    """A shallow git history of the content: fail the build (``require``), or build
+    without change dates (``allow-shallow``); see generator.history."""
 
 
 class MemoryBytecodeCache(jinja2.BytecodeCache):
@@ -223,6 +227,8 @@ class AfterReload:
 
 class FactsheetPlugin(BasePlugin[FactsheetConfig]):
     supports_multiple_instances = False
+    history_override: ClassVar[str | None] = None
+    """``factsheet serve --allow-shallow-history`` sets it: it wins over the option."""
 
     def __init__(self) -> None:
         self.serving = False
@@ -259,6 +265,10 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
         self.written: str | None = None
         self.checked_pages: dict[str, list[Finding]] = {}
         """What that check found, by page, once the build is over."""
+
+    @property
+    def history_policy(self) -> str:
+        return self.history_override or self.config.history
 
     def use(self, generated: Generated) -> None:
         """Hand over a generator result already computed (by ``factsheet build``).
@@ -332,6 +342,7 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
                 self.templates_dir,
                 self.memo,
                 directory_urls=config.use_directory_urls,
+                history=self.history_policy,
             )
         self.prepared = None
         self.last = generated
@@ -583,6 +594,7 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
                 self.templates_dir,
                 self.memo,
                 directory_urls=last.config.use_directory_urls,
+                history=self.history_policy,
             )
             site = generated.site
             outputs: dict[str, str | bytes | OnDisk] = {}

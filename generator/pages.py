@@ -29,9 +29,11 @@ from .timeline import sheet_timeline
 from .views import (
     FORMAT_PAGE,
     HOME,
+    SITE_CORRECTIONS_FEED,
     SOURCES_INDEX,
     SiteView,
     archive_segments,
+    corrections_feed,
     corrections_page,
     differences_page,
     sheet_key,
@@ -228,6 +230,8 @@ def render_site(
             "sheet": sheet_page,
             "differences": differences_page,
             "corrections": corrections_page,
+            "corrections_feed": corrections_feed,
+            "site_corrections_feed": SITE_CORRECTIONS_FEED,
             "source": source_page,
         },
     }
@@ -295,11 +299,16 @@ def render_site(
     site.nav.append(FORMAT_PAGE)
     tasks: list[Callable[[], Any]]
     if out_dir is None:
-        tasks = [*(task for _, task in pending), functools.partial(exports.files, view, memo)]
+        downloads_task = functools.partial(
+            exports.files, view, memo, directory_urls=templates.directory_urls
+        )
+        tasks = [*(task for _, task in pending), downloads_task]
     else:
         tasks = [
             *(functools.partial(_page_to_file, t, out_dir / "pages" / p) for p, t in pending),
-            functools.partial(_files_to_disk, view, out_dir / "files"),
+            functools.partial(
+                _files_to_disk, view, out_dir / "files", directory_urls=templates.directory_urls
+            ),
         ]
     *markdowns, downloads = fork_map(tasks, jobs if memo is None else 1)
     for (path, _), markdown in zip(pending, markdowns, strict=True):
@@ -333,7 +342,9 @@ def _page_to_file(render: Callable[[], str], target: Path) -> str | OnDisk:
     return _write(target, data)
 
 
-def _files_to_disk(view: SiteView, folder: Path) -> dict[str, OnDisk]:
+def _files_to_disk(
+    view: SiteView, folder: Path, *, directory_urls: bool = True
+) -> dict[str, OnDisk]:
     """Write the downloads under ``folder`` as they are made (a build keeps none in memory)."""
     written: dict[str, OnDisk] = {}
 
@@ -343,7 +354,7 @@ def _files_to_disk(view: SiteView, folder: Path) -> dict[str, OnDisk]:
         written[path] = OnDisk(target)
         return open(target, "wb")
 
-    exports.write_files(view, open_file)
+    exports.write_files(view, open_file, directory_urls=directory_urls)
     return written
 
 

@@ -11,6 +11,10 @@ from mkdocs.utils.yaml import yaml_load
 
 DEFAULT_CONFIG = "mkdocs.yml"
 
+HISTORY_POLICIES = ("require", "allow-shallow")
+"""The plugin's ``history`` option: what a build does with a shallow git history of the
+content (see :mod:`generator.history`): fail, or build without change dates."""
+
 
 class ProjectError(Exception):
     """The project cannot be found or its mkdocs.yml cannot be read (a usage error)."""
@@ -26,6 +30,8 @@ class Project:
     """MkDocs' use_directory_urls: pages are published as x/y/ (else x/y.html)."""
     jobs: int = 0
     """The plugin's ``jobs`` option: processes for a build (0: one per core)."""
+    history: str = "require"
+    """The plugin's ``history`` option: ``require`` a whole git history, or ``allow-shallow``."""
 
     @property
     def root(self) -> Path:
@@ -53,6 +59,12 @@ def find_project(
         raise ProjectError(f"{path}: cannot read the MkDocs configuration: {exc}") from exc
     options = _plugin_options(data)
     root = path.resolve().parent
+    history = options.get("history", "require")
+    if history not in HISTORY_POLICIES:
+        raise ProjectError(
+            f"{path}: the factsheet plugin's option 'history' is '{history}'; "
+            f"write {' or '.join(HISTORY_POLICIES)}"
+        )
     return Project(
         config_file=path.resolve(),
         content_dir=_pick(content_dir, root / options.get("content_dir", "content")),
@@ -60,6 +72,7 @@ def find_project(
         site_dir=_pick(site_dir, root / str(data.get("site_dir", "site"))),
         directory_urls=data.get("use_directory_urls", True) is not False,
         jobs=int(options.get("jobs", 0) or 0) if str(options.get("jobs", 0)).isdigit() else 0,
+        history=history,
     )
 
 

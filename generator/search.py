@@ -157,8 +157,9 @@ def _fact_entry(page: str, fact: object) -> SearchEntry:
         for c in fact.citations
         if c.citation.states and c.citation.states.attributed_to
     ]
+    retracted = f.retracted
     text = _join(
-        "Retracted." if f.retracted else None,
+        f"Retracted on {wording.date(retracted.date)}: {retracted.reason}" if retracted else None,
         figure,
         f"Attributed to {f.attributed_to}." if f.attributed_to else None,
         *stated,
@@ -176,4 +177,5 @@ def _fact_entry(page: str, fact: object) -> SearchEntry:
         *quotes,
         *(c.source.short for c in fact.citations),
     )
-    return SearchEntry(page, f.id, f.statement, text)
+    title = f"Retracted: {f.statement}" if retracted else f.statement
+    return SearchEntry(page, f.id, title, text)

@@ -40,6 +40,15 @@ def corrections_page(sheet_id: str) -> str:
     return f"{SHEETS_DIR}/{sheet_id}/corrections.md"
 
 
+def corrections_feed(sheet_id: str) -> str:
+    """The sheet's corrections as an Atom feed (:mod:`generator.feeds`)."""
+    return f"{SHEETS_DIR}/{sheet_id}/corrections.xml"
+
+
+SITE_CORRECTIONS_FEED = "corrections.xml"
+"""Every sheet's corrections as one Atom feed."""
+
+
 def source_page(source_id: str) -> str:
     return f"{SOURCES_DIR}/{source_id}.md"
 
@@ -238,16 +247,26 @@ class SheetView:
         return [f for f in self.facts if not f.fact.retracted]
 
     @property
+    def history_dir(self) -> str:
+        """The sheet's directory name, as the history knows the sheet."""
+        return os.path.basename(self.sheet.dir)
+
+    @property
     def corrections(self) -> list[Change]:
         """Changes to this sheet's published facts, newest first."""
-        directory = os.path.basename(self.sheet.dir)
+        directory = self.history_dir
         return [c for c in self.history.changes if c.sheet_dir == directory]
 
     @property
     def updated(self) -> str | None:
         """When the sheet last changed, from the git history, in words."""
-        date = self.history.sheet_updated.get(os.path.basename(self.sheet.dir))
+        date = self.history.sheet_updated.get(self.history_dir)
         return wording.iso_date(date) if date else None
+
+    @property
+    def dates_unknown(self) -> str | None:
+        """Why change dates are unknown ('the site was built from a shallow copy ...'), if so."""
+        return None if self.history.available else self.history.reason
 
     @property
     def independent_origins(self) -> int:
@@ -338,7 +357,16 @@ def _distinct_sources(citations: list[CitationView]) -> list[Source]:
 
 def sheet_key(sheet: SheetView) -> tuple[object, ...]:
     """What a sheet's pages are made from."""
-    return (sheet.sheet, *sheet.facts, sheet.history.available, sheet.updated, *sheet.corrections)
+    history = sheet.history
+    return (
+        sheet.sheet,
+        *sheet.facts,
+        history.available,
+        history.reason,
+        history.origin,
+        sheet.updated,
+        *sheet.corrections,
+    )
 
 
 def source_key(source: SourceView) -> tuple[object, ...]:

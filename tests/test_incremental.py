@@ -148,3 +148,32 @@ def test_citations_and_facts_removed_and_restored(project: Path) -> None:
     path.write_text(original, encoding="utf-8")
     check_same(project, memo)
     assert 0 < memo.pages.rendered < len(memo.pages.pages)
+
+
+def test_commits_and_a_history_made_whole_are_seen(project: Path, tmp_path: Path) -> None:
+    """The history is an input too: a new commit, or a shallow clone fetched whole."""
+    from .test_history import commit, git, shallow_clone
+
+    git(project, "init", "-q", "-b", "main")
+    commit(project, "Publish the sheet", "2023-06-01T12:00:00Z")
+    memo = Memo()
+    check_same(project, memo)
+    edit(
+        project / f"{SHEET_DIR}/facts/2-posts.yaml",
+        "      - source: reuters-2023-self-media\n        quote: deleting 1.4 million "
+        "social media posts\n",
+        "",
+    )
+    check_same(project, memo)  # not committed yet: no correction
+    commit(project, "Drop the headline citation", "2023-06-02T12:00:00Z")
+    result = check_same(project, memo)
+    assert result.site is not None
+    feed = result.site.files["sheets/china-self-media-2023/corrections.xml"]
+    assert isinstance(feed, bytes) and b"Drop the headline citation" in feed
+
+    clone = shallow_clone(project, tmp_path / "clone")
+    memo = Memo()
+    shallow = generate(clone / "content", clone / "templates", memo, history="allow-shallow")
+    assert shallow.site is not None
+    git(clone, "fetch", "-q", "--unshallow")
+    check_same(clone, memo)
