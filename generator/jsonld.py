@@ -4,6 +4,16 @@ Numbers are ``QuantitativeValue`` objects with ``minValue``/``maxValue`` where
 the qualifier bounds them ("more than 100,000" has a minValue, "nearly 13,000"
 a maxValue, "about 930,000" neither), so that machines never read a qualified
 figure as exact.
+
+Who made a claim is its ``author`` in schema.org terms, and the fact's Claim has
+one only when every cited source names that same speaker.  When the sources
+differ (one names another speaker, or does not say who it was), the Claim has no
+``author``; instead each source's account is a Claim of its own in the fact
+Claim's ``workExample`` ("example/instance/realization/derivation of the concept
+of this creative work"): its ``text`` is that source's quote, its ``appearance``
+that source, and its ``author`` the speaker that source names, left out where
+the source names none.  A speaker the sources do not state is never given as
+an author, and no speaker is asserted that a source does not name.
 """
 
 from __future__ import annotations
@@ -11,6 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import wording
+from .disagreements import Version
 from .exports import _num
 from .model import Source
 from .views import FactView, SheetView
@@ -63,8 +74,9 @@ def claim(fact: FactView) -> dict[str, Any]:
         "url": f"#{f.id}",
         "text": f.statement,
     }
-    if f.attributed_to:
-        item["author"] = {"@type": "Organization", "name": f.attributed_to}
+    speakers = fact.speakers
+    if len(speakers) == 1 and speakers[0].name:
+        item["author"] = _speaker(speakers[0].name)
     quantity = _quantity(fact)
     if quantity is not None:
         item["about"] = quantity
@@ -76,11 +88,30 @@ def claim(fact: FactView) -> dict[str, Any]:
         seen.append(citation.source.id)
         appearances.append(_appearance(citation.source))
     item["appearance"] = appearances
+    if len(speakers) > 1:
+        item["workExample"] = [_version(fact, v) for v in fact.versions]
     dated = [c.source for c in fact.citations if c.source.published]
     if dated:
         first = min(dated, key=lambda s: s.published.sort_key() if s.published else (0, 0, 0))
         item["firstAppearance"] = _appearance(first)
     return item
+
+
+def _speaker(name: str) -> dict[str, Any]:
+    return {"@type": "Organization", "name": name}
+
+
+def _version(fact: FactView, version: Version) -> dict[str, Any]:
+    """One source's account of the claim: its quote, where it appeared, whom it names."""
+    source = fact.sources[version.source]
+    out: dict[str, Any] = {
+        "@type": "Claim",
+        "text": fact.fact.citations[version.citations[0] - 1].quote,
+        "appearance": _appearance(source),
+    }
+    if version.attributed_to:
+        out["author"] = _speaker(version.attributed_to)
+    return out
 
 
 def sheet_graph(sheet: SheetView) -> dict[str, Any]:
