@@ -123,7 +123,8 @@ def _check_fact(
             )
         )
     missing: set[int] = set()
-    """Citations whose attribution passage is not in the source (reported once, there)."""
+    """Citations whose quote or attribution passage is not in the source (reported once,
+    there): what they name proves nothing."""
     groups: dict[tuple[str, str], list[tuple[int, Citation]]] = {}
     for number, citation in enumerate(fact.citations, start=1):
         states = citation.states
@@ -132,6 +133,8 @@ def _check_fact(
                 _alias_used(states.attributed_to, speakers, states.where.of("attributed_to"))
             )
         source = sources.get(citation.source)
+        if (fact.id, number) not in index.found:
+            missing.add(number)
         if citation.attribution and source is not None:
             problem = _check_passage(fact, number, citation, source, index)
             if problem is not None:
