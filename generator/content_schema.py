@@ -26,6 +26,7 @@ from .schema import (
     Text,
     Url,
 )
+from .textmatch import normalize
 
 SCHEMA_VERSION = 1
 
@@ -157,8 +158,6 @@ def _check_speaker(values: dict[str, Any], where: Located, ctx: Context) -> None
 
 def _check_speakers(values: dict[str, Any], where: Located, ctx: Context) -> None:
     """Each name or alias of a sheet's speakers stands for one speaker only."""
-    from .textmatch import normalize
-
     seen: dict[str, str] = {}
     for speaker in values.get("speakers") or []:
         spot = speaker.where

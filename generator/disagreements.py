@@ -50,16 +50,6 @@ KIND_WORDS = {
 }
 """Each kind in plain words, as in 'Sources differ on the number'."""
 
-FIELD_LABELS = {
-    "number": "Figure",
-    "qualifier": "Figure",
-    "speaker": "Attributed to",
-    "names": "Names",
-    "date": "Date",
-}
-"""The column of the side-by-side table that shows each kind."""
-
-
 @dataclass(frozen=True, slots=True)
 class Version:
     source: str

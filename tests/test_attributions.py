@@ -555,3 +555,23 @@ def test_the_differences_page_groups_conflicts_and_wording(built: Path) -> None:
     assert "Not every source says who said it" in _text(worded)  # e.g. call-on-citizens
     sheet = _text((built / SHEET_HTML).read_text("utf-8"))
     assert re.search(r"Sources differ on 3 facts, word \d+ other facts differently", sheet)
+
+
+def test_the_preview_checks_attributions_again_after_an_edit(project: Path) -> None:
+    """With the preview's memo, an edit to the speakers or to a passage is seen at once."""
+    from generator.generate import Memo, generate
+
+    def problems(memo: Memo | None) -> list[str]:
+        found = generate(project / "content", project / "templates", memo).problems
+        return sorted(p.format() for p in found)
+
+    memo = Memo()
+    assert problems(memo) == []
+    edit(project / SHEET, "      - CAC\n", "")
+    kept = problems(memo)
+    assert kept == problems(None) and len(kept) == 1 and "'fake-news-closures'" in kept[0]
+    edit(project / SHEET, "      - the regulator\n", "      - the regulator\n      - CAC\n")
+    assert problems(memo) == []
+    edit(project / ACCOUNTS, "statement on\n          Friday\n", "statement on\n          Monday\n")
+    kept = problems(memo)
+    assert kept == problems(None) and len(kept) == 1 and "attribution passage" in kept[0]
