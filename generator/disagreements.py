@@ -50,6 +50,7 @@ KIND_WORDS = {
 }
 """Each kind in plain words, as in 'Sources differ on the number'."""
 
+
 @dataclass(frozen=True, slots=True)
 class Version:
     source: str

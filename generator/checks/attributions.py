@@ -19,7 +19,6 @@ so that one body is shown under one name.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -42,20 +41,29 @@ def _folded(text: str) -> str:
     return normalize(text).casefold()
 
 
+def _word(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
 def names_in(names: Iterable[str], text: str) -> bool:
-    """Whether ``text`` names any of ``names``: after normalisation, ignoring case, whole words."""
+    """Whether ``text`` names any of ``names``: after normalisation, ignoring case, whole words.
+
+    A name that starts or ends with a letter or digit must not continue a word there
+    ("CAC" is not in "CACHE").
+    """
     haystack = _folded(text)
     for name in names:
         wanted = _folded(name)
         if not wanted:
             continue
-        pattern = (
-            (r"(?<!\w)" if wanted[0].isalnum() or wanted[0] == "_" else "")
-            + re.escape(wanted)
-            + (r"(?!\w)" if wanted[-1].isalnum() or wanted[-1] == "_" else "")
-        )
-        if re.search(pattern, haystack):
-            return True
+        at = haystack.find(wanted)
+        while at != -1:
+            end = at + len(wanted)
+            if not (at > 0 and _word(wanted[0]) and _word(haystack[at - 1])) and not (
+                end < len(haystack) and _word(wanted[-1]) and _word(haystack[end])
+            ):
+                return True
+            at = haystack.find(wanted, at + 1)
     return False
 
 
@@ -114,8 +122,8 @@ def _check_fact(
     problems: list[Problem] = []
     fact_where = fact.where
     path = fact_where.path if fact_where else ""
-    if fact.attributed_to:
-        problems.extend(
+    if fact.attributed_to and _alias_of(fact.attributed_to, speakers):
+        problems.append(
             _alias_used(
                 fact.attributed_to,
                 speakers,
@@ -128,8 +136,13 @@ def _check_fact(
     groups: dict[tuple[str, str], list[tuple[int, Citation]]] = {}
     for number, citation in enumerate(fact.citations, start=1):
         states = citation.states
-        if states is not None and states.attributed_to and states.where is not None:
-            problems.extend(
+        if (
+            states is not None
+            and states.attributed_to
+            and states.where is not None
+            and _alias_of(states.attributed_to, speakers)
+        ):
+            problems.append(
                 _alias_used(states.attributed_to, speakers, states.where.of("attributed_to"))
             )
         source = sources.get(citation.source)
@@ -167,21 +180,25 @@ def _speaker_of(fact: Fact, citation: Citation) -> str | None:
     return fact.attributed_to
 
 
-def _alias_used(name: str, speakers: Speakers, loc: Loc) -> list[Problem]:
+def _alias_of(name: str, speakers: Speakers) -> Speaker | None:
+    """The declared speaker that ``name`` is an alias of (None if it is a name, or unknown)."""
+    if not speakers.by_alias:
+        return None
     folded = _folded(name)
     if folded in speakers.by_name:
-        return []
-    speaker = speakers.by_alias.get(folded)
-    if speaker is None:
-        return []
-    return [
-        Problem(
-            loc,
-            f"'{name}' is declared as an alias of speaker '{speaker.name}' in the sheet's "
-            f"'speakers'; write its name, '{speaker.name}' (a quote naming it by an alias "
-            "still grounds it)",
-        )
-    ]
+        return None
+    return speakers.by_alias.get(folded)
+
+
+def _alias_used(name: str, speakers: Speakers, loc: Loc) -> Problem:
+    speaker = _alias_of(name, speakers)
+    assert speaker is not None
+    return Problem(
+        loc,
+        f"'{name}' is declared as an alias of speaker '{speaker.name}' in the sheet's "
+        f"'speakers'; write its name, '{speaker.name}' (a quote naming it by an alias "
+        "still grounds it)",
+    )
 
 
 def _check_passage(
