@@ -27,6 +27,9 @@ built to pass every check:
 * about one fact in eight has a citation recording, under ``states:``, that its
   source gives another qualifier, amount, attribution or names (disputes),
   each backed by its own quote;
+* every attribution is grounded: the quote names the speaker, or its citation
+  gives the sentence's ``attribution`` passage ("The X said on Monday that"),
+  or, where a source does not say who said it, ``states: speaker_unstated``;
 * about a quarter of the sources are ``derived_from`` an earlier source, so
   there are no loops, and facts often cite an original together with a repeat;
 * each archive's SHA-256 is recorded, and some sources mark page furniture;
@@ -212,6 +215,7 @@ class CitationPlan:
     sentence: str
     states: dict[str, object] | None = None
     note: str | None = None
+    attribution: str | None = None
 
 
 @dataclass
@@ -510,31 +514,34 @@ class Generator:
                     if own_agency == agency:
                         own_agency = f"{agency.split()[0]} Police Bureau"
                     states = {"attributed_to": own_agency}
+            attribution = None
             if number == 0:
-                sentence, quote = self._original(own, place, own_agency, verb, reason)
+                sentence, quote, attribution = self._original(own, place, own_agency, verb, reason)
             else:
                 sentence, quote = self._rewrite(own, place, own_agency, verb2, reason)
             note = None
             if states is not None and rng.random() < 0.3:
                 note = "The figures in the two reports differ; neither explains why."
-            fact.citations.append(CitationPlan(source, quote, sentence, states, note))
+            fact.citations.append(CitationPlan(source, quote, sentence, states, note, attribution))
 
     def _original(
         self, said: str, place: str, agency: str, verb: str, reason: str
-    ) -> tuple[str, str]:
+    ) -> tuple[str, str, str | None]:
+        """The sentence, the quote, and the passage naming the speaker if the quote does not."""
         rng = self.rng
         pattern = rng.randrange(3)
         if pattern == 0:
             text = (
                 f"{said[0].upper()}{said[1:]} were {verb} in {place} {reason}, the {agency} said."
             )
-            return text, text
+            return text, text, None
         if pattern == 1:
             day = rng.choice(WEEKDAYS)
             quote = f"{said} had been {verb} in {place} {reason}"
-            return f"The {agency} said on {day} that {quote}.", quote
+            lead = f"The {agency} said on {day} that"
+            return f"{lead} {quote}.", quote, lead
         quote = f"In {place}, {said} were {verb} {reason}, according to the {agency}."
-        return quote, quote
+        return quote, quote, None
 
     def _rewrite(
         self, said: str, place: str, agency: str, verb: str, reason: str
@@ -562,13 +569,15 @@ class Generator:
         fact.label = f"Campaign in {place}"
         fact.note = "The reports do not give the year; it follows from their dates."
         for number, source in enumerate(cited):
+            states: dict[str, object] | None = None
             if number == 0:
                 quote = f"the {agency} said the campaign in {place} ran {span}"
                 sentence = f"In a statement, {quote}."
-            else:
+            else:  # a report that gives the dates without saying who gave them
                 quote = f"The {place} probe, which ran {span}, was part of a broader campaign."
                 sentence = quote
-            fact.citations.append(CitationPlan(source, quote, sentence))
+                states = {"speaker_unstated": True}
+            fact.citations.append(CitationPlan(source, quote, sentence, states))
 
     def _date_fact(
         self, fact: FactPlan, place: str, agency: str, cited: list[int], year: int
@@ -870,11 +879,15 @@ class Generator:
             for citation in fact.citations:
                 w.item_key("source", self.sources[citation.source].id, 6)
                 w.block("quote", citation.quote, 8)
+                if citation.attribution:
+                    w.block("attribution", citation.attribution, 8)
                 if citation.states:
                     w.open("states", 8)
                     for key, value in citation.states.items():
                         if isinstance(value, list):
                             w.list(key, [str(v) for v in value], 10)
+                        elif isinstance(value, bool):
+                            w.raw(key, "true" if value else "false", 10)
                         elif isinstance(value, int):
                             w.raw(key, str(value), 10)
                         else:

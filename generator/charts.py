@@ -51,6 +51,7 @@ class Bar:
     x0: float = 0
     x1: float = 0
     disputed: bool = False
+    """Sources give different numbers for it (another qualifier or speaker is not shown)."""
 
     @property
     def bar_y(self) -> float:
@@ -187,7 +188,7 @@ def sheet_charts(sheet: SheetView, *, min_bars: int = 2) -> list[Chart]:
                     y=TOP + index * ROW,
                     x0=scale(low),
                     x1=max(scale(high), scale(low) + 2),
-                    disputed=fact.dispute is not None and "figure" in fact.dispute.fields,
+                    disputed=fact.dispute is not None and "number" in fact.dispute.conflicts,
                 )
             )
         ticks = [

@@ -13,6 +13,7 @@ from typing import Any
 from . import model
 from .problems import Problem
 from .schema import (
+    Bool,
     Choice,
     Context,
     Date,
@@ -27,6 +28,7 @@ from .schema import (
     Url,
 )
 from .yamlload import Node, Scalar
+from .textmatch import normalize
 
 SCHEMA_VERSION = 1
 
@@ -76,12 +78,104 @@ def _check_stated(values: dict[str, Any], where: Located, ctx: Context) -> None:
             _problem(
                 where,
                 None,
-                "'states' is empty; say what this source states "
-                "differently (amount, qualifier, attributed_to or names)",
+                "'states' is empty; say what this source states differently (amount, "
+                "qualifier, attributed_to, speaker_unstated, names or date)",
             )
         )
     if values.get("qualifier") == "vague":
         ctx.problems.append(_problem(where, "qualifier", "a citation cannot state a vague amount"))
+    if values.get("speaker_unstated") is False:
+        ctx.problems.append(
+            _problem(
+                where,
+                "speaker_unstated",
+                "'speaker_unstated: false' says nothing; write 'speaker_unstated: true' if this "
+                "source does not say who made the statement, or remove the key",
+            )
+        )
+    elif values.get("speaker_unstated") and "attributed_to" in values:
+        ctx.problems.append(
+            _problem(
+                where,
+                "speaker_unstated",
+                "'states' has both 'attributed_to' and 'speaker_unstated'; give who this source "
+                "says made the statement, or that it does not say, not both",
+            )
+        )
+
+
+def _check_speaker(values: dict[str, Any], where: Located, ctx: Context) -> None:
+    """A fact names its speaker or says the sources do not; its citations follow suit."""
+    unstated = values.get("speaker_unstated", False)
+    if unstated and "attributed_to" in values:
+        ctx.problems.append(
+            _problem(
+                where,
+                "speaker_unstated",
+                "a fact has 'attributed_to' (who made the statement) or 'speaker_unstated: "
+                "true' (the sources do not say), not both; remove one",
+            )
+        )
+    if "speaker_context" in values and not unstated:
+        ctx.problems.append(
+            _problem(
+                where,
+                "speaker_context",
+                "'speaker_context' is only for a fact with 'speaker_unstated: true'; "
+                "remove it, or mark the speaker as not stated",
+            )
+        )
+    for number, citation in enumerate(values.get("citations") or [], start=1):
+        states = citation.states
+        if states is None or states.where is None:
+            continue
+        if states.speaker_unstated and unstated:
+            ctx.problems.append(
+                _problem(
+                    states.where,
+                    "speaker_unstated",
+                    f"citation {number}: the fact already says the speaker is not stated; "
+                    "remove 'speaker_unstated' from 'states'",
+                )
+            )
+        elif states.speaker_unstated and "attributed_to" not in values:
+            ctx.problems.append(
+                _problem(
+                    states.where,
+                    "speaker_unstated",
+                    f"citation {number}: the fact names no speaker, so there is nothing this "
+                    "source leaves unsaid; remove 'speaker_unstated' from 'states'",
+                )
+            )
+        if states.date is not None and "date" not in values:
+            ctx.problems.append(
+                _problem(
+                    states.where,
+                    "date",
+                    f"citation {number}: 'states: date' records a date that differs from the "
+                    "fact's, but the fact has no 'date'; give the fact's date first",
+                )
+            )
+
+
+def _check_speakers(values: dict[str, Any], where: Located, ctx: Context) -> None:
+    """Each name or alias of a sheet's speakers stands for one speaker only."""
+    seen: dict[str, str] = {}
+    for speaker in values.get("speakers") or []:
+        spot = speaker.where
+        for key, text in [("name", speaker.name), *(("aliases", a) for a in speaker.aliases)]:
+            folded = normalize(text).casefold()
+            first = seen.get(folded)
+            if first is not None and spot is not None:
+                ctx.problems.append(
+                    _problem(
+                        spot,
+                        key,
+                        f"'{text}' is already declared for speaker '{first}'; a name or alias "
+                        "can stand for one speaker only",
+                    )
+                )
+            seen.setdefault(folded, speaker.name)
 
 
 def _check_period(values: dict[str, Any], where: Located, ctx: Context) -> None:
@@ -149,8 +243,17 @@ STATED = Record(
             "The qualifier this source uses, if different.",
             tuple(k for k in model.QUALIFIERS if k != "vague"),
         ),
-        "attributed_to": Text("Who this source says made the statement, if different."),
+        "attributed_to": Text(
+            "Who this source says made the statement, if different (named in this citation's "
+            "quote or 'attribution', as written or by a declared alias).",
+            max_length=300,
+        ),
+        "speaker_unstated": Bool(
+            "true when this source does not say who made the statement that the fact "
+            "attributes (other sources do)."
+        ),
         "names": NAMES,
+        "date": Date("The date this source gives, if different (checked against the quote)."),
     },
     "What this source itself states where it differs from the fact "
     "(checked against this citation's quote).",
@@ -177,6 +280,12 @@ CITATION = Record(
             "Text just after the quote, to tell apart a passage that occurs more than once.",
             one_line=False,
             max_length=300,
+        ),
+        "attribution": Text(
+            "A passage of the same source, copied word for word, that names who made the "
+            "statement ('according to the CAC'), when the quote itself does not.",
+            one_line=False,
+            max_length=1000,
         ),
         "states": STATED,
         "note": Text("Editor's note on this citation.", one_line=False),
@@ -219,7 +328,22 @@ FACT = Record(
         "date": Date("The date the fact refers to (a statement's date, an event's day)."),
         "date_note": Text("How the date is known, when it is inferred rather than stated."),
         "period": PERIOD,
-        "attributed_to": Text("The body or person that said it (not the outlet).", max_length=300),
+        "attributed_to": Text(
+            "The body or person that said it (not the outlet), by its name in the sheet's "
+            "'speakers' if declared there. Each citation must name it, in its quote or its "
+            "'attribution', as written or by a declared alias.",
+            max_length=300,
+        ),
+        "speaker_unstated": Bool(
+            "true when the sources report the statement without saying who made it "
+            "(instead of 'attributed_to')."
+        ),
+        "speaker_context": Text(
+            "With 'speaker_unstated': the editor's reading of who it may be, shown after "
+            "'Speaker not stated in the sources; context suggests' ('the CAC, whose "
+            "statement it follows').",
+            max_length=500,
+        ),
         "names": NAMES,
         "tags": ListOf(Slug("A tag."), "Tags for search and grouping."),
         "note": Text("Editor's note shown with the fact.", one_line=False),
@@ -229,6 +353,7 @@ FACT = Record(
         ),
     },
     "One fact: a statement, an optional number, and the citations that back it.",
+    check=_check_speaker,
 )
 
 FACTS_FILE = Record(
@@ -266,6 +391,24 @@ SCOPE = Record(
     "A campaign or population that figures belong to.",
 )
 
+SPEAKER = Record(
+    "speaker",
+    model.Speaker,
+    {
+        "name": Text(
+            "The speaker's name, as facts' 'attributed_to' gives it.",
+            required=True,
+            max_length=300,
+        ),
+        "aliases": ListOf(
+            Text("Another name.", max_length=300),
+            "Other ways the sources name it ('CAC', 'the regulator'): a quote or "
+            "attribution passage naming it by one of these grounds the attribution.",
+        ),
+    },
+    "A body or person facts are attributed to, declared once per sheet with its aliases.",
+)
+
 KEY_FIGURE = Record(
     "key figure",
     model.KeyFigure,
@@ -298,8 +441,14 @@ SHEET = Record(
         "key_figures": ListOf(
             KEY_FIGURE, "Facts shown as large numbers at the top, in order.", max_items=12
         ),
+        "speakers": ListOf(
+            SPEAKER,
+            "The bodies or people facts are attributed to, each with the other names the "
+            "sources use for it.",
+        ),
     },
     "A fact sheet: 'sheet.yaml' in the sheet's directory under content/sheets/.",
+    check=_check_speakers,
 )
 
 _PERSON_KEYS = ("family", "given", "particle", "suffix", "affiliation")
@@ -564,6 +713,7 @@ def reference() -> list[tuple[str, str, list[tuple[str, str, bool, str]]]]:
         TOPIC,
         SCOPE,
         KEY_FIGURE,
+        SPEAKER,
         FACTS_FILE,
         FACT,
         QUANTITY,

@@ -1,10 +1,31 @@
 """Where sources differ: found from the citations, never declared by hand.
 
 Each cited source has a *version* of a fact: the fact's own number,
-qualifier, attribution and names, overridden by whatever that source's
-citations record under ``states``.  A fact whose versions differ in any of
-these is disputed.  A figure that only one source reports is listed too, so
-that an omission is stated rather than left for the reader to guess.
+qualifier, speaker, names and date, overridden by whatever that source's
+citations record under ``states``.  Where versions differ, each difference
+has a *kind*:
+
+``number``
+    the amount or the upper end of a range differs;
+``qualifier``
+    the same number, qualified differently ("nearly 13,000" / "approximately 13,000");
+``speaker``
+    who made the statement differs, including one source naming a speaker and
+    another not saying who it was;
+``names``
+    the names the fact reports differ;
+``date``
+    the date differs.
+
+A difference is a *conflict* when the sources cannot both be right: another
+number, other names, another date, or two different named speakers.  A fact
+with a conflict is *disputed* ("Sources differ on the number").  A qualifier
+worded differently, or a speaker one source names and another leaves unsaid,
+is a difference but not a dispute: readers are told the sources word it
+differently, never that they conflict.
+
+A figure that only one source reports is listed too, so that an omission is
+stated rather than left for the reader to guess.
 """
 
 from __future__ import annotations
@@ -15,12 +36,19 @@ from decimal import Decimal
 
 from .model import Fact, Source
 from .numbers import find_numbers
+from .schema import PartialDate
 
-FIELD_LABELS = {
-    "figure": "figure",
-    "attribution": "attribution",
-    "names": "names",
+KINDS = ("number", "qualifier", "speaker", "names", "date")
+"""Every kind of difference, in the order they are listed."""
+
+KIND_WORDS = {
+    "number": "the number",
+    "qualifier": "the qualifier",
+    "speaker": "who said it",
+    "names": "the names",
+    "date": "the date",
 }
+"""Each kind in plain words, as in 'Sources differ on the number'."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,14 +62,33 @@ class Version:
     """The number as the quote writes it ("approximately 13,000"), when found."""
     attributed_to: str | None
     names: tuple[str, ...] | None
+    speaker_unstated: bool = False
+    """This source does not say who made the statement."""
+    date: PartialDate | None = None
+
+    @property
+    def speaker_key(self) -> str | None:
+        """The speaker compared across versions: the folded name, or None if none is named."""
+        return _norm(self.attributed_to)
 
 
 @dataclass(frozen=True, slots=True)
-class Dispute:
+class Differences:
     fact: str
-    fields: tuple[str, ...]
-    """Which of 'figure', 'attribution', 'names' differ."""
+    kinds: tuple[str, ...]
+    """Every kind on which the versions differ, in :data:`KINDS` order."""
+    conflicts: tuple[str, ...]
+    """The kinds on which they conflict (a subset of ``kinds``)."""
     versions: tuple[Version, ...]
+
+    @property
+    def disputed(self) -> bool:
+        return bool(self.conflicts)
+
+    @property
+    def worded(self) -> tuple[str, ...]:
+        """The kinds that differ without conflicting (a qualifier, an unnamed speaker)."""
+        return tuple(k for k in self.kinds if k not in self.conflicts)
 
 
 def versions(fact: Fact, sources: Mapping[str, Source]) -> list[Version]:
@@ -57,7 +104,9 @@ def versions(fact: Fact, sources: Mapping[str, Source]) -> list[Version]:
         upper = value.upper if value else None
         qualifier = value.qualifier if value else None
         attributed = fact.attributed_to
+        unstated = fact.speaker_unstated
         names = tuple(fact.names) if fact.names else None
+        date = fact.date
         as_written = None
         for number in numbers:
             states = fact.citations[number - 1].states
@@ -70,9 +119,13 @@ def versions(fact: Fact, sources: Mapping[str, Source]) -> list[Version]:
             if states.qualifier is not None:
                 qualifier = states.qualifier
             if states.attributed_to is not None:
-                attributed = states.attributed_to
+                attributed, unstated = states.attributed_to, False
+            elif states.speaker_unstated:
+                attributed, unstated = None, True
             if states.names is not None:
                 names = tuple(states.names)
+            if states.date is not None:
+                date = states.date
         if amount is not None:
             for number in numbers:
                 found = [
@@ -82,7 +135,18 @@ def versions(fact: Fact, sources: Mapping[str, Source]) -> list[Version]:
                     as_written = found[0].text
                     break
         out.append(
-            Version(sid, tuple(numbers), amount, upper, qualifier, as_written, attributed, names)
+            Version(
+                sid,
+                tuple(numbers),
+                amount,
+                upper,
+                qualifier,
+                as_written,
+                attributed,
+                names,
+                unstated,
+                date,
+            )
         )
     return out
 
@@ -91,20 +155,39 @@ def _norm(text: str | None) -> str | None:
     return " ".join(text.split()).casefold() if text else None
 
 
-def find_dispute(fact: Fact, sources: Mapping[str, Source]) -> Dispute | None:
-    found = versions(fact, sources)
+def classify(fact_id: str, found: list[Version]) -> Differences | None:
+    """The kinds on which these versions differ, and on which they conflict (None if alike)."""
     if len(found) < 2:
         return None
-    fields = []
-    if len({(v.amount, v.upper, v.qualifier) for v in found}) > 1:
-        fields.append("figure")
-    if len({_norm(v.attributed_to) for v in found}) > 1:
-        fields.append("attribution")
+    kinds: list[str] = []
+    conflicts: list[str] = []
+    numbers = {(v.amount, v.upper) for v in found}
+    if len(numbers) > 1:
+        kinds.append("number")
+        conflicts.append("number")
+    same_number: dict[tuple[Decimal | None, Decimal | None], set[str | None]] = {}
+    for v in found:
+        same_number.setdefault((v.amount, v.upper), set()).add(v.qualifier)
+    if any(len(qualifiers) > 1 for qualifiers in same_number.values()):
+        kinds.append("qualifier")
+    speakers = {v.speaker_key for v in found}
+    if len(speakers) > 1:
+        kinds.append("speaker")
+        if len(speakers - {None}) > 1:
+            conflicts.append("speaker")
     if len({v.names for v in found}) > 1:
-        fields.append("names")
-    if not fields:
+        kinds.append("names")
+        conflicts.append("names")
+    if len({v.date for v in found}) > 1:
+        kinds.append("date")
+        conflicts.append("date")
+    if not kinds:
         return None
-    return Dispute(fact.id, tuple(fields), tuple(found))
+    return Differences(fact_id, tuple(kinds), tuple(conflicts), tuple(found))
+
+
+def find_differences(fact: Fact, sources: Mapping[str, Source]) -> Differences | None:
+    return classify(fact.id, versions(fact, sources))
 
 
 def only_source(fact: Fact, sources: Mapping[str, Source]) -> str | None:

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from . import wording
-from .disagreements import versions
+from .disagreements import KINDS
 from .feeds import sheet_feed, site_feed
 from .model import Author, Source
 from .sameness import same
@@ -37,7 +37,9 @@ if TYPE_CHECKING:
     from .pages import PageMemo
 
 FORMAT_NAME = "factsheet-facts"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+"""2: ``differences`` lists kinds (number, qualifier, speaker, names, date) and ``disputed``
+is true only for conflicting ones; speakers may be unstated (``speaker_unstated``)."""
 
 CSV_COLUMNS = (
     "id",
@@ -68,6 +70,8 @@ CSV_COLUMNS = (
     "retracted",
     "retraction_date",
     "retraction_reason",
+    "speaker_unstated",
+    "speaker_context",
 )
 """Columns of facts.csv, in order (new columns are appended)."""
 
@@ -139,6 +143,8 @@ def fact_record(fact: FactView) -> dict[str, Any]:
             {"start": _date(f.period.start), "end": _date(f.period.end)} if f.period else None
         ),
         "attributed_to": f.attributed_to,
+        "speaker_unstated": f.speaker_unstated,
+        "speaker_context": f.speaker_context,
         "names": f.names,
         "tags": f.tags,
         "note": f.note,
@@ -153,7 +159,7 @@ def fact_record(fact: FactView) -> dict[str, Any]:
             "words": fact.corroboration.words,
         },
         "disputed": fact.dispute is not None,
-        "differences": list(fact.dispute.fields) if fact.dispute else [],
+        "differences": list(fact.differences.kinds) if fact.differences else [],
         "versions": [
             {
                 "source": v.source,
@@ -162,9 +168,11 @@ def fact_record(fact: FactView) -> dict[str, Any]:
                 "qualifier": v.qualifier,
                 "as_written": v.as_written,
                 "attributed_to": v.attributed_to,
+                "speaker_unstated": v.speaker_unstated,
                 "names": list(v.names) if v.names is not None else None,
+                "date": _date(v.date),
             }
-            for v in versions(f, fact.sources)
+            for v in fact.versions
         ],
         "citations": [
             {
@@ -173,6 +181,7 @@ def fact_record(fact: FactView) -> dict[str, Any]:
                 "quote": c.citation.quote,
                 "prefix": c.citation.prefix,
                 "suffix": c.citation.suffix,
+                "attribution": c.citation.attribution,
                 "states": _states(c.citation.states),
                 "note": c.citation.note,
                 "position": (
@@ -197,7 +206,9 @@ def _states(states: Any) -> dict[str, Any] | None:
         "upper": _num(states.upper),
         "qualifier": states.qualifier,
         "attributed_to": states.attributed_to,
+        "speaker_unstated": True if states.speaker_unstated else None,
         "names": states.names,
+        "date": _date(states.date),
     }
     return {k: v for k, v in out.items() if v is not None}
 
@@ -261,6 +272,7 @@ def sheet_record(sheet: SheetView) -> dict[str, Any]:
         "topics": [{"id": t.id, "title": t.title} for t in s.topics],
         "scopes": [{"id": x.id, "title": x.title, "description": x.description} for x in s.scopes],
         "key_figures": [{"fact": k.fact, "meaning": k.meaning} for k in s.key_figures],
+        "speakers": [{"name": x.name, "aliases": list(x.aliases)} for x in s.speakers],
         "page": sheet_page(s.id),
     }
 
@@ -427,6 +439,8 @@ def csv_row(rec: dict[str, Any]) -> str:
         "unit": value.get("unit"),
         "period_start": period.get("start"),
         "period_end": period.get("end"),
+        "attributed_to": speakers_cell(rec),
+        "speaker_unstated": "yes" if rec["speaker_unstated"] else "no",
         "names": "; ".join(rec["names"] or []),
         "independent_origins": rec["corroboration"]["independent_origins"],
         "corroboration": rec["corroboration"]["words"],
@@ -441,6 +455,20 @@ def csv_row(rec: dict[str, Any]) -> str:
         "retraction_reason": (rec["retracted"] or {}).get("reason"),
     }
     return _csv_line([_csv_cell(row.get(col)) for col in CSV_COLUMNS])
+
+
+def speakers_cell(rec: dict[str, Any]) -> str:
+    """facts.csv's ``attributed_to``: the speaker, or every source's where they differ.
+
+    "Counter-Terrorism Committee [reuters-2023]; Cyberspace Administration of China
+    [rewrite-2023]"; a source that does not say who made the statement is "not stated
+    [id]"; empty when no source names a speaker.
+    """
+    found = rec["versions"]
+    said = {(" ".join((v["attributed_to"] or "").split()).casefold()) for v in found}
+    if len(said) <= 1:
+        return rec["attributed_to"] or next((v["attributed_to"] for v in found), None) or ""
+    return "; ".join(f"{v['attributed_to'] or 'not stated'} [{v['source']}]" for v in found)
 
 
 def _csv_cell(value: Any) -> str:
@@ -645,6 +673,7 @@ def download_schema() -> dict[str, Any]:
             "quote": _TEXT,
             "prefix": _nullable(_TEXT),
             "suffix": _nullable(_TEXT),
+            "attribution": _nullable(_TEXT),
             "states": _nullable({"type": "object"}),
             "note": _nullable(_TEXT),
             "position": _nullable(
@@ -658,6 +687,21 @@ def download_schema() -> dict[str, Any]:
             ),
         },
     }
+    version = {
+        "type": "object",
+        "required": ["source", "attributed_to", "speaker_unstated"],
+        "properties": {
+            "source": _TEXT,
+            "amount": _nullable(_NUMBER),
+            "upper": _nullable(_NUMBER),
+            "qualifier": _nullable(_TEXT),
+            "as_written": _nullable(_TEXT),
+            "attributed_to": _nullable(_TEXT),
+            "speaker_unstated": {"type": "boolean"},
+            "names": _nullable(_TEXTS),
+            "date": _nullable(_DATE),
+        },
+    }
     fact = {
         "type": "object",
         "required": [
@@ -666,6 +710,8 @@ def download_schema() -> dict[str, Any]:
             "topic",
             "statement",
             "value",
+            "attributed_to",
+            "speaker_unstated",
             "corroboration",
             "disputed",
             "differences",
@@ -684,6 +730,8 @@ def download_schema() -> dict[str, Any]:
             "date_note": _nullable(_TEXT),
             "period": _PERIOD,
             "attributed_to": _nullable(_TEXT),
+            "speaker_unstated": {"type": "boolean"},
+            "speaker_context": _nullable(_TEXT),
             "names": _nullable(_TEXTS),
             "tags": _TEXTS,
             "note": _nullable(_TEXT),
@@ -706,8 +754,8 @@ def download_schema() -> dict[str, Any]:
                 },
             },
             "disputed": {"type": "boolean"},
-            "differences": {"type": "array", "items": {"enum": ["figure", "attribution", "names"]}},
-            "versions": {"type": "array", "items": {"type": "object"}},
+            "differences": {"type": "array", "items": {"enum": list(KINDS)}},
+            "versions": {"type": "array", "items": version},
             "citations": {"type": "array", "minItems": 1, "items": citation},
             "page": _TEXT,
             "anchor": _TEXT,
@@ -758,6 +806,14 @@ def download_schema() -> dict[str, Any]:
             "topics": {"type": "array"},
             "scopes": {"type": "array"},
             "key_figures": {"type": "array"},
+            "speakers": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["name", "aliases"],
+                    "properties": {"name": _TEXT, "aliases": _TEXTS},
+                },
+            },
             "page": _TEXT,
         },
     }

@@ -314,8 +314,17 @@ def _citation(c: Citation) -> tuple[Any, ...]:
             states.qualifier,
             _text(states.attributed_to),
             tuple(states.names or ()),
+            states.speaker_unstated,
+            states.date,
         )
-    return (c.source, _text(c.quote), _text(c.prefix), _text(c.suffix), stated)
+    return (
+        c.source,
+        _text(c.quote),
+        _text(c.prefix),
+        _text(c.suffix),
+        stated,
+        _text(c.attribution),
+    )
 
 
 def _citation_words(c: Citation) -> str:
@@ -352,6 +361,12 @@ def _record(value: object) -> object:
     return value
 
 
+def _speaker_words(fact: Fact) -> str:
+    if fact.speaker_unstated:
+        return "speaker not stated in the sources"
+    return _text(fact.attributed_to) or "not attributed"
+
+
 def _differences(old: Fact, new: Fact) -> Iterator[tuple[str, str, str]]:
     ov, nv = old.value, new.value
     old_figure = (
@@ -364,12 +379,11 @@ def _differences(old: Fact, new: Fact) -> Iterator[tuple[str, str, str]]:
         yield "figure", _figure(old), _figure(new)
     elif ov and nv and ov.qualifier != nv.qualifier:
         yield "qualifier", _figure(old), _figure(new)
-    if _text(old.attributed_to).casefold() != _text(new.attributed_to).casefold():
-        yield (
-            "attribution",
-            _text(old.attributed_to) or "not attributed",
-            _text(new.attributed_to) or "not attributed",
-        )
+    if (_text(old.attributed_to).casefold(), old.speaker_unstated) != (
+        _text(new.attributed_to).casefold(),
+        new.speaker_unstated,
+    ):
+        yield "attribution", _speaker_words(old), _speaker_words(new)
     olds = sorted(map(repr, map(_citation, old.citations)))
     news = sorted(map(repr, map(_citation, new.citations)))
     if olds != news:

@@ -13,6 +13,16 @@ part of the record) and says so in schema.org's own terms, which a ``Claim`` has
 ``text`` is its reason. Its figure is left out: ``about`` would state the quantity as
 what the claim is about, with no way in the vocabulary to say that it no longer
 stands (the figure as it was stays in facts.json, with ``retracted``).
+
+Who made a claim is its ``author`` in schema.org terms, and the fact's Claim has
+one only when every cited source names that same speaker.  When the sources
+differ (one names another speaker, or does not say who it was), the Claim has no
+``author``; instead each source's account is a Claim of its own in the fact
+Claim's ``workExample`` ("example/instance/realization/derivation of the concept
+of this creative work"): its ``text`` is that source's quote, its ``appearance``
+that source, and its ``author`` the speaker that source names, left out where
+the source names none.  A speaker the sources do not state is never given as
+an author, and no speaker is asserted that a source does not name.
 """
 
 from __future__ import annotations
@@ -20,6 +30,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import wording
+from .disagreements import Version
 from .exports import _num
 from .model import Author, Source
 from .views import FactView, SheetView
@@ -87,8 +98,9 @@ def claim(fact: FactView) -> dict[str, Any]:
         "url": f"#{f.id}",
         "text": f.statement,
     }
-    if f.attributed_to:
-        item["author"] = {"@type": "Organization", "name": f.attributed_to}
+    speakers = fact.speakers
+    if len(speakers) == 1 and speakers[0].name:
+        item["author"] = _speaker(speakers[0].name)
     if f.retracted is not None:
         item["creativeWorkStatus"] = "Retracted"
         item["correction"] = {
@@ -108,11 +120,30 @@ def claim(fact: FactView) -> dict[str, Any]:
         seen.append(citation.source.id)
         appearances.append(_appearance(citation.source))
     item["appearance"] = appearances
+    if len(speakers) > 1:
+        item["workExample"] = [_version(fact, v) for v in fact.versions]
     dated = [c.source for c in fact.citations if c.source.published]
     if dated:
         first = min(dated, key=lambda s: s.published.sort_key() if s.published else (0, 0, 0))
         item["firstAppearance"] = _appearance(first)
     return item
+
+
+def _speaker(name: str) -> dict[str, Any]:
+    return {"@type": "Organization", "name": name}
+
+
+def _version(fact: FactView, version: Version) -> dict[str, Any]:
+    """One source's account of the claim: its quote, where it appeared, whom it names."""
+    source = fact.sources[version.source]
+    out: dict[str, Any] = {
+        "@type": "Claim",
+        "text": fact.fact.citations[version.citations[0] - 1].quote,
+        "appearance": _appearance(source),
+    }
+    if version.attributed_to:
+        out["author"] = _speaker(version.attributed_to)
+    return out
 
 
 def sheet_graph(sheet: SheetView) -> dict[str, Any]:

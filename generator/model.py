@@ -73,7 +73,10 @@ class Stated:
     upper: Decimal | None = None
     qualifier: str | None = None
     attributed_to: str | None = None
+    speaker_unstated: bool = False
+    """This source does not say who made the statement (the fact names a speaker)."""
     names: list[str] | None = None
+    date: PartialDate | None = None
     where: Located | None = None
 
 
@@ -83,6 +86,8 @@ class Citation:
     quote: str
     prefix: str | None = None
     suffix: str | None = None
+    attribution: str | None = None
+    """A passage of the same source, verbatim, that names who made the statement."""
     states: Stated | None = None
     note: str | None = None
     where: Located | None = None
@@ -110,6 +115,10 @@ class Fact:
     date_note: str | None = None
     period: Period | None = None
     attributed_to: str | None = None
+    speaker_unstated: bool = False
+    """The sources report the fact without saying who made the statement."""
+    speaker_context: str | None = None
+    """The editor's reading of who it may be ("context suggests ..."), when unstated."""
     names: list[str] | None = None
     tags: list[str] = field(default_factory=list)
     note: str | None = None
@@ -138,6 +147,15 @@ class Scope:
 
 
 @dataclass(slots=True)
+class Speaker:
+    """A body or person facts are attributed to, with the other names sources use for it."""
+
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    where: Located | None = None
+
+
+@dataclass(slots=True)
 class KeyFigure:
     fact: str
     meaning: str
@@ -153,6 +171,7 @@ class Sheet:
     as_of: PartialDate
     key_figures: list[KeyFigure] = field(default_factory=list)
     scopes: list[Scope] = field(default_factory=list)
+    speakers: list[Speaker] = field(default_factory=list)
     period: Period | None = None
     description: str | None = None
     where: Located | None = None

@@ -152,17 +152,26 @@ def _fact_entry(page: str, fact: object) -> SearchEntry:
                 str(int(value.amount)) if value.amount == int(value.amount) else None,
             )
     quotes = [c.citation.quote for c in fact.citations]
-    stated = [
-        c.citation.states.attributed_to
-        for c in fact.citations
-        if c.citation.states and c.citation.states.attributed_to
-    ]
     retracted = f.retracted
+    speakers = fact.speakers
+    if len(speakers) == 1 and speakers[0].name:
+        said = f"Attributed to {speakers[0].name}."
+    elif len(speakers) == 1:
+        said = "Speaker not stated in the sources." + (
+            f" Context suggests {f.speaker_context}." if f.speaker_context else ""
+        )
+    elif speakers:
+        said = (
+            "Attributed to "
+            + "; ".join(f"{s.name or 'speaker not stated'} ({s.sources_words})" for s in speakers)
+            + "."
+        )
+    else:
+        said = None
     text = _join(
         f"Retracted on {wording.date(retracted.date)}: {retracted.reason}" if retracted else None,
         figure,
-        f"Attributed to {f.attributed_to}." if f.attributed_to else None,
-        *stated,
+        said,
         fact.corroboration.words + ".",
         fact.scope.title if fact.scope else None,
         fact.when,

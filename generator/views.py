@@ -17,7 +17,7 @@ from . import wording
 from .checks.quotes import QuoteIndex
 from .corroboration import Corroboration, corroborate
 from .coverage import Coverage, source_coverage
-from .disagreements import Dispute, Version, find_dispute, only_source
+from .disagreements import KIND_WORDS, Differences, Version, classify, only_source, versions
 from .history import Change, History
 from .model import Citation, Content, Fact, Scope, Sheet, Source
 from .origins import Origins, resolve_origins
@@ -98,12 +98,29 @@ class CitationView:
             )
         if states.attributed_to:
             parts.append(f"that it was said by {states.attributed_to}")
+        if states.speaker_unstated:
+            parts.append("it without saying who said it")
         if states.names:
             parts.append("the names " + ", ".join(f"“{n}”" for n in states.names))
+        if states.date is not None:
+            parts.append(f"the date {wording.date(states.date)}")
         return "; ".join(p for p in parts if p)
 
     fact_amount: Decimal | None = None
     fact_qualifier: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerVersion:
+    """One speaker as some of a fact's sources give it: a name, or not stated."""
+
+    name: str | None
+    """None when these sources do not say who made the statement."""
+    sources: tuple[Source, ...]
+
+    @property
+    def sources_words(self) -> str:
+        return ", ".join(s.short for s in self.sources)
 
 
 @dataclass(slots=True)
@@ -111,13 +128,47 @@ class FactView:
     fact: Fact
     citations: list[CitationView]
     corroboration: Corroboration
-    dispute: Dispute | None
+    differences: Differences | None
+    """Where the sources' versions differ (a conflict or only wording), None if alike."""
     only_in: Source | None
     sources: dict[str, Source]
 
     @property
     def id(self) -> str:
         return self.fact.id
+
+    @property
+    def dispute(self) -> Differences | None:
+        """The differences when the sources conflict (a dispute), else None."""
+        found = self.differences
+        return found if found is not None and found.disputed else None
+
+    @property
+    def worded(self) -> Differences | None:
+        """The differences when the sources only word the fact differently, else None."""
+        found = self.differences
+        return found if found is not None and not found.disputed else None
+
+    @property
+    def speakers(self) -> list[SpeakerVersion]:
+        """Who each source says made the statement, grouped by speaker in citation order.
+
+        Empty when no source is said to name a speaker (the reports' own voice); one entry
+        when they all agree (a name, or not stated); several when they differ.
+        """
+        groups: dict[str | None, list[Source]] = {}
+        names: dict[str | None, str | None] = {}
+        claimed = False
+        for v in self.versions:
+            key = v.speaker_key
+            claimed = claimed or key is not None or v.speaker_unstated
+            names.setdefault(key, v.attributed_to)
+            source = self.sources.get(v.source)
+            if source is not None:
+                groups.setdefault(key, []).append(source)
+        if not claimed:
+            return []
+        return [SpeakerVersion(names[k], tuple(found)) for k, found in groups.items()]
 
     @property
     def figure(self) -> str | None:
@@ -169,13 +220,35 @@ class FactView:
     def last_changed(self) -> str | None:
         return wording.iso_date(self.changed_on) if self.changed_on else None
 
+    versions: list[Version] = field(default_factory=list)
+    """Each cited source's version of the fact, in citation order."""
+
     @property
     def dispute_words(self) -> str:
+        """What the sources conflict on, in words: 'the number and who said it'."""
         if self.dispute is None:
             return ""
-        names = {"figure": "figure", "attribution": "attribution", "names": "names"}
-        fields = [names[f] for f in self.dispute.fields]
-        return fields[0] if len(fields) == 1 else ", ".join(fields[:-1]) + " and " + fields[-1]
+        return _and([KIND_WORDS[k] for k in self.dispute.conflicts])
+
+    @property
+    def worded_notes(self) -> list[tuple[str, str]]:
+        """Differences that are not conflicts, each as (lead, detail) for a milder flag."""
+        found = self.differences
+        if found is None:
+            return []
+        notes = []
+        if "qualifier" in found.worded:
+            written = [
+                f"“{v.as_written}” ({self.sources[v.source].short})"
+                if v.as_written
+                else f"{self.version_figure(v)} ({self.sources[v.source].short})"
+                for v in found.versions
+                if v.source in self.sources
+            ]
+            notes.append(("Sources word the figure differently", ": " + ", ".join(written)))
+        if "speaker" in found.worded:
+            notes.append(("Not every source says who said it", ""))
+        return notes
 
     @property
     def bound_note(self) -> str | None:
@@ -233,7 +306,13 @@ class SheetView:
 
     @property
     def disputed(self) -> list[FactView]:
+        """Facts whose sources conflict (another number, speaker, names or date)."""
         return [f for f in self.facts if f.dispute is not None and not f.fact.retracted]
+
+    @property
+    def worded(self) -> list[FactView]:
+        """Facts whose sources only word them differently (a qualifier, an unnamed speaker)."""
+        return [f for f in self.facts if f.worded is not None and not f.fact.retracted]
 
     @property
     def single_source_figures(self) -> list[FactView]:
@@ -341,6 +420,10 @@ class SiteView:
     def all_facts(self) -> Iterator[FactView]:
         for sheet in self.sheets:
             yield from sheet.facts
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -594,15 +677,17 @@ def _fact_view(
     scope = None
     if sheet is not None and fact.scope is not None:
         scope = next((x for x in sheet.scopes if x.id == fact.scope), None)
+    found = versions(fact, sources)
     return FactView(
         fact,
         citations,
         corroborate(fact, sources, origins),
-        find_dispute(fact, sources),
+        classify(fact.id, found),
         sources[only] if only else None,
         sources,
         scope,
         history.fact_changed.get(fact.id),
+        found,
     )
 
 

@@ -167,14 +167,14 @@ def test_search_index_finds_facts_and_quotes(built: Path) -> None:
 def test_facts_json(built: Path) -> None:
     data = json.loads((built / "facts.json").read_text(encoding="utf-8"))
     assert data["format"] == "factsheet-facts"
-    assert data["version"] == 1
+    assert data["version"] == 2
     facts = {f["id"]: f for f in data["facts"]}
     assert len(facts) == 23
     fact = facts["military-impersonation"]
     assert fact["value"]["text"] == "nearly 13,000 accounts"
     assert fact["value"]["max"] == 13000 and fact["value"]["min"] is None
-    assert fact["disputed"] is True
-    assert fact["differences"] == ["figure", "attribution"]
+    assert fact["disputed"] is True  # the sources name different speakers
+    assert fact["differences"] == ["qualifier", "speaker"]
     assert fact["corroboration"]["independent_origins"] == 1
     reuters = json.loads((built / "facts.json").read_text("utf-8"))["sources"][0]
     archived = built / reuters["archive"]["file"]
@@ -259,7 +259,7 @@ def test_downloads_validate_against_their_documented_format(built: Path) -> None
 
     from generator.exports import CSV_COLUMNS
 
-    schema = json.loads((built / "schemas/facts-download.v1.schema.json").read_text("utf-8"))
+    schema = json.loads((built / "schemas/facts-download.v2.schema.json").read_text("utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
     for path in ("facts.json", "sheets/china-self-media-2023/facts.json"):
         jsonschema.validate(json.loads((built / path).read_text("utf-8")), schema)

@@ -59,7 +59,7 @@ def repo(project: Path) -> Path:
         project / ACCOUNTS,
         "    attributed_to: Cyberspace Administration of China\n"
         "    citations:\n      - source: reuters-2023-self-media\n        quote: it closed",
-        "    attributed_to: the CAC's statement\n"
+        "    attributed_to: Cyberspace Administration of China (CAC)\n"
         "    citations:\n      - source: reuters-2023-self-media\n        quote: it closed",
     )
     posts = project / f"{SHEET_DIR}/facts/2-posts.yaml"
@@ -84,9 +84,7 @@ def repo(project: Path) -> Path:
     # a retraction
     edit(
         project / CONTEXT,
-        "    attributed_to: Reuters (background, not the CAC's statement)\n"
         "    note: >-\n      The Reuters text says",
-        "    attributed_to: Reuters (background, not the CAC's statement)\n"
         "    retracted:\n      date: 2023-06-05\n      reason: Background, not a figure of "
         "the campaign.\n    note: >-\n      The Reuters text says",
     )
@@ -128,7 +126,7 @@ def test_history_lists_exactly_the_corrections(repo: Path) -> None:
             "accounts-closed",
             "attribution",
             "Cyberspace Administration of China",
-            "the CAC's statement",
+            "Cyberspace Administration of China (CAC)",
             "Attribute the closures to the statement; drop the headline citation",
         ),
     ]

@@ -179,6 +179,9 @@ def write_batch(root: Path, payloads: list[str]) -> Site:
             f"{p(STATES_NAMES, j)}, end {j} again."
         )
 
+    def attribution(j: int) -> str:
+        return f"Statement {j} was made by {p(ATTRIBUTED, j)} end statement {j}."
+
     def furniture(j: int) -> str:
         return f"Furniture {j}: {p(FURNITURE_TEXT, j)} end furniture {j}."
 
@@ -189,6 +192,7 @@ def write_batch(root: Path, payloads: list[str]) -> Site:
                 f"Source {j} archived text.",
                 q1(j),
                 q2((j - 1) % n),
+                attribution(j),
                 furniture(j),
                 f"Archive line {j}: {p(ARCHIVE_LINE, j)} end {j}.",
                 "",
@@ -290,7 +294,12 @@ def write_batch(root: Path, payloads: list[str]) -> Site:
                         "names": [p(NAMES, j)],
                         "note": p(NOTE, j),
                         "citations": [
-                            {"source": f"src-{j}", "quote": q1(j), "note": p(CITE1_NOTE, j)},
+                            {
+                                "source": f"src-{j}",
+                                "quote": q1(j),
+                                "attribution": attribution(j),
+                                "note": p(CITE1_NOTE, j),
+                            },
                             {
                                 "source": f"src-{(j + 1) % n}",
                                 "quote": q2(j),
@@ -320,6 +329,7 @@ def write_batch(root: Path, payloads: list[str]) -> Site:
                 p(SOURCE_LABEL, (j + 1) % n),
                 q1(j),
                 q2(j),
+                attribution(j),
             )
             site.expect(
                 differences,

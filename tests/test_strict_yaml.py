@@ -70,31 +70,25 @@ def test_duplicate_keys_are_refused(cli: Callable[..., Run], project: Path) -> N
 
 def test_no_stays_text_where_text_is_wanted(cli: Callable[..., Run], project: Path) -> None:
     facts = project / FACTS
-    edit(
-        facts, "    attributed_to: Cyberspace Administration of China\n", "    attributed_to: NO\n"
-    )
+    edit(facts, "    label: Accounts closed\n", "    label: NO\n")
     edit(facts, "      unit: accounts\n", "      unit: Off\n")
     run = cli("check", cwd=project)
     assert run.code == 0, run.err
     loaded, _ = check(project / "content")
     fact = loaded.content.facts["accounts-closed"]
-    assert fact.attributed_to == "NO"
+    assert fact.label == "NO"
     assert fact.value is not None and fact.value.unit == "Off"
 
 
 def test_a_date_where_text_is_wanted_stays_text(cli: Callable[..., Run], project: Path) -> None:
     facts = project / FACTS
-    edit(
-        facts,
-        "    attributed_to: Cyberspace Administration of China\n",
-        "    attributed_to: 2023-05-26\n",
-    )
+    edit(facts, "    label: Accounts closed\n", "    label: 2023-05-26\n")
     edit(facts, "      unit: accounts\n", "      unit: 2023-05-26 12:00:00\n")
     run = cli("check", cwd=project)
     assert run.code == 0, run.err
     loaded, _ = check(project / "content")
     fact = loaded.content.facts["accounts-closed"]
-    assert fact.attributed_to == "2023-05-26"
+    assert fact.label == "2023-05-26"
     assert fact.value is not None and fact.value.unit == "2023-05-26 12:00:00"
 
 

@@ -31,7 +31,7 @@ def assert_error(run: Run, path: str, line: int, *needles: str) -> str:
 def test_bundled_content_is_clean(cli: Callable[..., Run], project: Path) -> None:
     run = cli("check", cwd=project)
     assert run.code == 0, run.err
-    assert run.out.startswith("ok: 23 facts in 1 sheet, 2 sources, 46 quotes verified")
+    assert run.out.startswith("ok: 23 facts in 1 sheet, 2 sources, 45 quotes verified")
 
 
 def test_unknown_source_id(cli: Callable[..., Run], project: Path) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from ..model import Content, Fact
 from ..problems import Problem
-from . import archives, figures, quotes, references
+from . import archives, attributions, figures, quotes, references
 
 
 @dataclass
@@ -28,6 +28,7 @@ class CheckMemo:
     quotes: quotes.QuoteMemo = field(default_factory=quotes.QuoteMemo)
     figures: dict[int, tuple[Fact, list[Problem]]] = field(default_factory=dict)
     sheets: references.SheetMemo = field(default_factory=dict)
+    attributions: attributions.AttributionMemo = field(default_factory=attributions.AttributionMemo)
 
 
 def run_checks(
@@ -57,4 +58,5 @@ def run_checks(
     findings.quotes = index
     problems.extend(quote_problems)
     problems.extend(figures.check(content, memo.figures if memo else None))
+    problems.extend(attributions.check(content, index, memo.attributions if memo else None))
     return findings

@@ -1,4 +1,4 @@
-"""Numbers, qualifiers, attributions and names must be stated by the quotes that back them.
+"""Numbers, qualifiers, names and dates must be stated by the quotes that back them.
 
 For a fact with a number, at least one citation's quote must state that number
 with a qualifier of the same family ("nearly 8,000" backs 8000 *nearly*, never
@@ -6,7 +6,8 @@ with a qualifier of the same family ("nearly 8,000" backs 8000 *nearly*, never
 (``states:``) is held to its own quote in the same way, and a quote that
 states the fact's number with another qualifier must say so in ``states``
 instead of passing silently.  Vague amounts are never parsed into numbers:
-their quote must contain the words the fact gives for them.
+their quote must contain the words the fact gives for them.  Who said it is
+checked by :mod:`generator.checks.attributions`.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..model import Citation, Content, Fact, Quantity
-from ..numbers import StatedNumber, find_numbers
+from ..numbers import StatedDate, StatedNumber, find_dates, find_numbers
 from ..problems import Loc, Problem
+from ..schema import PartialDate
 from ..textmatch import normalize
 
 QUALIFIER_WORDS = {
@@ -185,8 +187,23 @@ def _check_vague(fact: Fact, value: Quantity) -> list[Problem]:
     ]
 
 
+def _date_states(found: StatedDate, date: PartialDate) -> bool:
+    """Whether a date written in a quote states ``date``, as precisely as ``date`` gives it.
+
+    A quote that leaves out the year ("May 26") states a day of any year: the year of a
+    source's date follows from when it was published, as for the fact's own date.
+    """
+    if found.year is not None and found.year != date.year:
+        return False
+    if date.month is None:
+        return found.year == date.year
+    if found.month != date.month:
+        return False
+    return date.day is None or found.day == date.day
+
+
 def _check_words(fact: Fact) -> list[Problem]:
-    """Attributions and names recorded for a citation must be in its quote; fact names in one."""
+    """Names and dates recorded for a citation must be in its quote; fact names in one."""
     problems: list[Problem] = []
     for number, citation in enumerate(fact.citations, start=1):
         states = citation.states
@@ -194,14 +211,15 @@ def _check_words(fact: Fact) -> list[Problem]:
             continue
         quote = normalize(citation.quote)
         label = f"fact '{fact.id}', citation {number}"
-        if states.attributed_to and normalize(states.attributed_to).casefold() not in (
-            quote.casefold()
+        if states.date is not None and not any(
+            _date_states(d, states.date) for d in find_dates(citation.quote)
         ):
             problems.append(
                 Problem(
-                    _loc(fact, citation, "states.attributed_to"),
-                    f"{label}: the quote does not name '{states.attributed_to}'; quote the "
-                    "passage where this source says who made the statement",
+                    _loc(fact, citation, "states.date"),
+                    f"{label}: 'states' gives the date {states.date.iso()}, but the quote does "
+                    'not state it; quote the passage with the date ("May 26", "26 May '
+                    '2023", "2023-05-26")',
                 )
             )
         for name in states.names or []:
