@@ -27,8 +27,8 @@ from .schema import (
     Text,
     Url,
 )
-from .yamlload import Node, Scalar
 from .textmatch import normalize
+from .yamlload import Node, Scalar
 
 SCHEMA_VERSION = 1
 

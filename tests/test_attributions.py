@@ -474,7 +474,7 @@ def test_a_disputed_speaker_is_shown_with_every_version(built: Path) -> None:
         "Counter-Terrorism Committee [reuters-2023-self-media]; "
         "Cyberspace Administration of China [rewrite-2023-05-28-self-media]"
     )
-    assert (row["speaker_unstated"], row["disputed"]) == ("false", "yes")
+    assert (row["speaker_unstated"], row["disputed"]) == ("no", "yes")
     assert row["differences"] == "qualifier; speaker"
     claim = _claims(page)["military-impersonation"]
     assert "author" not in claim  # never one speaker where the sources differ

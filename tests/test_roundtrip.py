@@ -19,8 +19,8 @@ and odd spacing. Then:
 To cover a new output, write a reader returning ``{fact_id: dict}`` and compare it with
 :func:`expected` restricted to the fields the output carries (:func:`project`).
 
-Tests of things an output does not carry yet (issue 14) are marked ``xfail(strict=True)``
-and run on the crafted set only, which has every case they need.
+Tests of what only some content has (retractions, speakers that differ) run on the crafted
+set only, which has every case they need.
 """
 
 from __future__ import annotations
@@ -125,6 +125,8 @@ def _states(raw: dict[str, Any] | None) -> dict[str, Any] | None:
         "qualifier": raw.get("qualifier"),
         "attributed_to": one_line(raw.get("attributed_to")),
         "names": [one_line(n) for n in raw["names"]] if raw.get("names") else None,
+        "speaker_unstated": True if raw.get("speaker_unstated") else None,
+        "date": iso(raw.get("date")),
     }
 
 
@@ -157,6 +159,8 @@ def _fact(raw: dict[str, Any], sheet: str) -> dict[str, Any]:
             if period
             else None,
             "attributed_to": one_line(raw.get("attributed_to")),
+            "speaker_unstated": True if raw.get("speaker_unstated") else None,
+            "speaker_context": one_line(raw.get("speaker_context")),
             "names": [one_line(n) for n in raw.get("names") or []],
             "tags": list(raw.get("tags") or []),
             "note": block(raw.get("note")),
@@ -170,6 +174,7 @@ def _fact(raw: dict[str, Any], sheet: str) -> dict[str, Any]:
                     "quote": block(c["quote"]),
                     "prefix": block(c.get("prefix")),
                     "suffix": block(c.get("suffix")),
+                    "attribution": block(c.get("attribution")),
                     "states": _states(c.get("states")),
                     "note": block(c.get("note")),
                 }
@@ -181,38 +186,68 @@ def _fact(raw: dict[str, Any], sheet: str) -> dict[str, Any]:
 
 
 def speakers(fact: dict[str, Any]) -> dict[str, str | None]:
-    """Who each cited source says gave the figure: the fact's speaker unless its citations
-    of that source state another."""
+    """Who each cited source says gave the figure (None: that source names no one): the
+    fact's speaker unless its citations of that source state another, or state none."""
     out: dict[str, str | None] = {}
     for c in fact["citations"]:
         out.setdefault(c["source"], fact.get("attributed_to"))
-        if c.get("states") and c["states"].get("attributed_to"):
-            out[c["source"]] = c["states"]["attributed_to"]
+        states = c.get("states") or {}
+        if states.get("attributed_to"):
+            out[c["source"]] = states["attributed_to"]
+        elif states.get("speaker_unstated"):
+            out[c["source"]] = None
     return out
 
 
-def disputed(fact: dict[str, Any]) -> bool:
-    """The sources' versions differ: each source's figure, speaker and names are the fact's,
-    overridden by what its citations state (speakers compared ignoring case and spacing)."""
+def versions(fact: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each cited source's version: the fact's number, qualifier, speaker, names and date,
+    overridden by what that source's citations state."""
     value = fact.get("value") or {}
-    versions = set()
+    said = speakers(fact)
+    out = []
     for source in dict.fromkeys(c["source"] for c in fact["citations"]):
         version: dict[str, Any] = {
             "amount": value.get("amount"),
             "upper": value.get("upper"),
             "qualifier": value.get("qualifier"),
-            "attributed_to": fact.get("attributed_to"),
             "names": tuple(fact.get("names") or ()) or None,
+            "date": fact.get("date"),
         }
         for c in fact["citations"]:
             if c["source"] == source and c.get("states"):
-                for key, stated in c["states"].items():
+                for key in ("amount", "upper", "qualifier", "names", "date"):
+                    stated = c["states"].get(key)
                     if stated is not None:
                         version[key] = tuple(stated) if key == "names" else stated
-        if version["attributed_to"]:
-            version["attributed_to"] = version["attributed_to"].casefold()
-        versions.add(tuple(version.items()))
-    return len(versions) > 1
+        speaker = said[source]
+        version["speaker"] = " ".join(speaker.split()).casefold() if speaker else None
+        out.append(version)
+    return out
+
+
+def differences(fact: dict[str, Any]) -> list[str]:
+    """The kinds on which the sources' versions differ, as the format page defines them."""
+    found = versions(fact)
+    kinds = []
+    if len({(v["amount"], v["upper"]) for v in found}) > 1:
+        kinds.append("number")
+    by_number: dict[Any, set[Any]] = {}
+    for v in found:
+        by_number.setdefault((v["amount"], v["upper"]), set()).add(v["qualifier"])
+    if any(len(q) > 1 for q in by_number.values()):
+        kinds.append("qualifier")
+    for kind in ("speaker", "names", "date"):
+        if len({v[kind] for v in found}) > 1:
+            kinds.append(kind)
+    return sorted(kinds)
+
+
+def disputed(fact: dict[str, Any]) -> bool:
+    """The sources conflict: another number, names or date, or two different named speakers
+    (a qualifier worded differently, or a speaker one source leaves unsaid, is not a dispute)."""
+    kinds = set(differences(fact))
+    named = {v["speaker"] for v in versions(fact)} - {None}
+    return bool(kinds & {"number", "names", "date"}) or len(named) > 1
 
 
 @dataclass
@@ -627,6 +662,8 @@ def read_facts_json(path: Path) -> dict[str, dict[str, Any]]:
                 "date": f["date"],
                 "period": f["period"],
                 "attributed_to": f["attributed_to"],
+                "speaker_unstated": f["speaker_unstated"] or None,
+                "speaker_context": f["speaker_context"],
                 "names": f["names"],
                 "tags": f["tags"],
                 "note": f["note"],
@@ -638,12 +675,15 @@ def read_facts_json(path: Path) -> dict[str, dict[str, Any]]:
                         "quote": c["quote"],
                         "prefix": c["prefix"],
                         "suffix": c["suffix"],
+                        "attribution": c["attribution"],
                         "states": {
                             "amount": number(c["states"].get("amount")),
                             "upper": number(c["states"].get("upper")),
                             "qualifier": c["states"].get("qualifier"),
                             "attributed_to": c["states"].get("attributed_to"),
                             "names": c["states"].get("names"),
+                            "speaker_unstated": c["states"].get("speaker_unstated"),
+                            "date": c["states"].get("date"),
                         }
                         if c["states"]
                         else None,
@@ -653,7 +693,12 @@ def read_facts_json(path: Path) -> dict[str, dict[str, Any]]:
                 ],
             }
         )
+        out[f["id"]]["speakers"] = {
+            v["source"]: None if v["speaker_unstated"] else v["attributed_to"]
+            for v in f["versions"]
+        }
         out[f["id"]]["disputed"] = f["disputed"]
+        out[f["id"]]["differences"] = sorted(f["differences"])
     return out
 
 
@@ -673,7 +718,9 @@ CSV_CARRIES: dict[str, Any] = {
     "scope": True,
     "date": True,
     "period": True,
-    "attributed_to": True,
+    "speakers": True,
+    "speaker_unstated": True,
+    "speaker_context": True,
     "names": True,
     "citations": {"source": True, "quote": True},
 }
@@ -690,6 +737,22 @@ def _cell(text: str) -> str:
 def read_csv_rows(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as handle:
         return [{k: _cell(v) for k, v in row.items()} for row in csv.DictReader(handle)]
+
+
+_VERSION = re.compile(r"^(.*) \[([A-Za-z0-9._-]+)\]$")
+
+
+def _csv_speakers(cell: str, sources: list[str]) -> dict[str, str | None]:
+    """The attributed_to cell as each source's speaker: one name for all sources, or
+    "NAME [source]; not stated [source]" where they differ."""
+    versions = [_VERSION.match(part) for part in cell.split("; ")] if cell else []
+    if versions and all(versions):
+        return {
+            m.group(2): None if m.group(1) == "not stated" else m.group(1)
+            for m in versions
+            if m is not None
+        }
+    return dict.fromkeys(sources, cell or None)
 
 
 def read_facts_csv(path: Path) -> dict[str, dict[str, Any]]:
@@ -718,12 +781,17 @@ def read_facts_csv(path: Path) -> dict[str, dict[str, Any]]:
                 "scope": row["scope"],
                 "date": row["date"],
                 "period": {"start": row["period_start"], "end": row["period_end"]},
-                "attributed_to": row["attributed_to"],
+                "speakers": _csv_speakers(row["attributed_to"], [c["source"] for c in citations]),
+                "speaker_unstated": {"yes": True, "no": None}[row["speaker_unstated"]],
+                "speaker_context": row["speaker_context"],
                 "names": row["names"].split("; ") if row["names"] else None,
                 "citations": citations,
             }
         )
         out[row["id"]]["disputed"] = {"yes": True, "no": False}[row["disputed"]]
+        out[row["id"]]["differences"] = (
+            sorted(row["differences"].split("; ")) if row["differences"] else []
+        )
     return out
 
 
@@ -805,6 +873,19 @@ def read_cards(page: Path) -> dict[str, dict[str, Any]]:
     return out
 
 
+def read_differences(page: Path) -> dict[str, set[str]]:
+    """The facts each section of a sheet's differences page lists, by the section's id."""
+    listed: dict[str, set[str]] = {}
+    section = ""
+    for node in parse(page).walk():
+        ident = node.attrs.get("id") or ""
+        if node.tag == "h2":
+            section = ident
+        elif node.tag == "h3" and ident.startswith("differ-"):
+            listed.setdefault(section, set()).add(ident.removeprefix("differ-"))
+    return listed
+
+
 def read_archive(page: Path) -> str:
     """The archived text on a source page, as the browser's DOM holds it.
 
@@ -844,7 +925,11 @@ def expected(record: Record, facts: dict[str, dict[str, Any]], shape: Any = True
     """The oracle's facts as an output should carry them, with their dispute state."""
     out = {}
     for fid, fact in facts.items():
-        out[fid] = {**project(fact, shape), "disputed": disputed(fact)}
+        out[fid] = {
+            **project({**fact, "speakers": speakers(fact)}, shape),
+            "disputed": disputed(fact),
+            "differences": differences(fact),
+        }
     return out
 
 
@@ -940,8 +1025,11 @@ def test_json_ld_has_a_claim_per_fact_with_its_statement_and_honest_bounds(built
             if not fact.get("retraction"):
                 assert node["@type"] == "Claim", fid
             assert node["text"] == fact["statement"], fid
-            if fact.get("attributed_to"):
-                assert fact["attributed_to"] in _names(node.get("author")), fid
+            said = set(speakers(fact).values())
+            if len(said) == 1 and None not in said:
+                assert said <= set(_names(node.get("author"))), fid
+            else:  # never one speaker for all when the sources differ or do not say
+                assert not node.get("author"), fid
             value = fact.get("value")
             about = node.get("about")
             if fact.get("retraction"):
@@ -1004,20 +1092,24 @@ def test_timeline_lists_each_standing_dated_fact_with_its_classes(built: Built) 
         assert entries == want, sheet
 
 
-def test_differences_page_lists_the_standing_disputed_facts(built: Built) -> None:
+def test_differences_page_lists_the_standing_disputed_and_worded_facts(built: Built) -> None:
+    """Conflicts under "the sources state differently", other differences under "word it
+    differently" (each fact once, in its section), retracted facts left out."""
     for sheet in built.record.sheets:
-        page = parse(built.site / f"sheets/{sheet}/differences/index.html")
-        listed = {
-            h.attrs["id"].removeprefix("differ-")
-            for h in page.find("h3")
-            if h.attrs.get("id", "").startswith("differ-")
+        listed = read_differences(built.site / f"sheets/{sheet}/differences/index.html")
+        standing = {
+            fid: fact
+            for fid, fact in built.record.of_sheet(sheet).items()
+            if not fact.get("retraction")
         }
         want = {
-            fid
-            for fid, fact in built.record.of_sheet(sheet).items()
-            if disputed(fact) and not fact.get("retraction")
+            "disputed": {fid for fid, fact in standing.items() if disputed(fact)},
+            "worded": {
+                fid for fid, fact in standing.items() if differences(fact) and not disputed(fact)
+            },
         }
-        assert listed == want, sheet
+        assert {k: listed.get(k, set()) for k in want} == want, sheet
+        assert set(listed) <= set(want), sheet
 
 
 # --- search ---------------------------------------------------------------------------------------
@@ -1051,14 +1143,13 @@ def states(built: Built) -> dict[str, dict[str, dict[str, Any]]]:
                 "retracted": card["retracted"],
                 "disputed": card["disputed"],
             }
-        listed = {
-            h.attrs["id"].removeprefix("differ-")
-            for h in parse(built.site / f"sheets/{sheet}/differences/index.html").find("h3")
-            if h.attrs.get("id", "").startswith("differ-")
-        }
-        for fid in built.record.sheets[sheet]:
-            if fid in listed:  # the differences page leaves retracted facts out
-                out.setdefault("differences page", {})[fid] = {"disputed": True, "retracted": False}
+        listed = read_differences(built.site / f"sheets/{sheet}/differences/index.html")
+        for section, fids in listed.items():
+            for fid in fids:  # the differences page leaves retracted facts out
+                out.setdefault("differences page", {})[fid] = {
+                    "disputed": section == "disputed",
+                    "retracted": False,
+                }
     for location, entry in read_search(built.site).items():
         fid = location.rsplit("#", 1)[1]
         if fid in built.record.facts:  # not a topic's or a section's entry
@@ -1081,7 +1172,7 @@ def test_retraction_and_dispute_are_the_same_in_every_output(built: Built) -> No
     assert wrong == []
 
 
-# --- what the outputs do not carry yet (issue 14): switch on as they are added --------------------
+# --- retractions and speakers, in the outputs that carry them -------------------------------------
 
 
 ON_CRAFTED = pytest.mark.parametrize("built", ["crafted"], indirect=True)
@@ -1143,9 +1234,6 @@ def test_search_carries_each_retraction(crafted: Built) -> None:
 
 
 @ON_CRAFTED
-@pytest.mark.xfail(
-    strict=True, reason="facts.csv and JSON-LD name one speaker where sources differ"
-)
 def test_every_sources_speaker_is_in_the_csv_and_json_ld(crafted: Built) -> None:
     rows = {r["id"]: r for r in read_csv_rows(crafted.site / "facts.csv")}
     for sheet, page in sheet_pages(crafted):
@@ -1157,3 +1245,32 @@ def test_every_sources_speaker_is_in_the_csv_and_json_ld(crafted: Built) -> None
                 cells = [v for k, v in rows[fid].items() if k not in ("statement", "quotes")]
                 assert _has(cells, *said), fid
                 assert _has(_strings(nodes[fid], skip=("text",)), *said), fid
+
+
+def read_feed_retractions(path: Path) -> dict[str, str]:
+    """Fact id -> the summary of its retraction entry, from an Atom feed read by feedparser."""
+    import feedparser
+
+    feed = feedparser.parse(path.read_bytes())
+    assert not feed.bozo, (path, feed.get("bozo_exception"))
+    out = {}
+    for entry in feed.entries:
+        if any(t.get("term") == "retraction" for t in entry.get("tags", [])):
+            out[entry.link.rsplit("#", 1)[1]] = entry.summary
+    return out
+
+
+@ON_CRAFTED
+def test_the_corrections_feeds_carry_each_retraction(crafted: Built) -> None:
+    site_feed = read_feed_retractions(crafted.site / "corrections.xml")
+    for sheet in crafted.record.sheets:
+        feed = read_feed_retractions(crafted.site / f"sheets/{sheet}/corrections.xml")
+        retracted = {
+            fid: fact["retraction"]
+            for fid, fact in crafted.record.of_sheet(sheet).items()
+            if fact.get("retraction")
+        }
+        assert set(feed) == set(retracted), sheet
+        for fid, retraction in retracted.items():
+            assert _has([feed[fid]], retraction["date"], shown(retraction["reason"])), fid
+            assert site_feed[fid] == feed[fid], fid
