@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from . import wording
 from .disagreements import versions
-from .model import Source
+from .model import Derivation, Source
 from .sameness import same
 from .schema import PartialDate
 from .views import FactView, SheetView, SiteView, sheet_key, sheet_page, source_page
@@ -129,6 +129,7 @@ def fact_record(fact: FactView) -> dict[str, Any]:
         "names": f.names,
         "tags": f.tags,
         "note": f.note,
+        "derived": _derived(f.derived),
         "last_changed": fact.changed_on,
         "retracted": (
             {"date": _date(f.retracted.date), "reason": f.retracted.reason} if f.retracted else None
@@ -174,6 +175,11 @@ def fact_record(fact: FactView) -> dict[str, Any]:
         "anchor": f.id,
     }
     return record
+
+
+def _derived(derived: list[Derivation]) -> list[dict[str, Any]]:
+    """The editor's own calculations in a piece of prose, as the YAML gives them."""
+    return [{"figure": d.figure, "from": list(d.facts), "how": d.how} for d in derived]
 
 
 def _states(states: Any) -> dict[str, Any] | None:
@@ -227,6 +233,7 @@ def sheet_record(sheet: SheetView) -> dict[str, Any]:
         "topics": [{"id": t.id, "title": t.title} for t in s.topics],
         "scopes": [{"id": x.id, "title": x.title, "description": x.description} for x in s.scopes],
         "key_figures": [{"fact": k.fact, "meaning": k.meaning} for k in s.key_figures],
+        "derived": _derived(s.derived),
         "page": sheet_page(s.id),
     }
 
@@ -552,6 +559,14 @@ _TEXT = {"type": "string"}
 _NUMBER = {"type": "number"}
 _DATE = {"type": "string", "pattern": "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"}
 _TEXTS = {"type": "array", "items": _TEXT}
+_DERIVED = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["figure", "from", "how"],
+        "properties": {"figure": _TEXT, "from": _TEXTS, "how": _TEXT},
+    },
+}
 _PERIOD = _nullable(
     {
         "type": "object",
@@ -640,6 +655,7 @@ def download_schema() -> dict[str, Any]:
             "names": _nullable(_TEXTS),
             "tags": _TEXTS,
             "note": _nullable(_TEXT),
+            "derived": _DERIVED,
             "last_changed": _nullable(_DATE),
             "retracted": _nullable(
                 {
@@ -703,6 +719,7 @@ def download_schema() -> dict[str, Any]:
             "topics": {"type": "array"},
             "scopes": {"type": "array"},
             "key_figures": {"type": "array"},
+            "derived": _DERIVED,
             "page": _TEXT,
         },
     }

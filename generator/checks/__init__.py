@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from ..model import Content, Fact
 from ..problems import Problem
-from . import archives, figures, quotes, references
+from . import archives, figures, prose, quotes, references
 
 
 @dataclass
@@ -28,6 +28,7 @@ class CheckMemo:
     quotes: quotes.QuoteMemo = field(default_factory=quotes.QuoteMemo)
     figures: dict[int, tuple[Fact, list[Problem]]] = field(default_factory=dict)
     sheets: references.SheetMemo = field(default_factory=dict)
+    prose: prose.ProseMemo = field(default_factory=prose.ProseMemo)
 
 
 def run_checks(
@@ -57,4 +58,5 @@ def run_checks(
     findings.quotes = index
     problems.extend(quote_problems)
     problems.extend(figures.check(content, memo.figures if memo else None))
+    problems.extend(prose.check(content, index, memo.prose if memo else None))
     return findings
