@@ -58,5 +58,13 @@ def run_checks(
     findings.quotes = index
     problems.extend(quote_problems)
     problems.extend(figures.check(content, memo.figures if memo else None))
-    problems.extend(prose.check(content, index, memo.prose if memo else None))
+    problems.extend(
+        prose.check(
+            content,
+            index,
+            memo.prose if memo else None,
+            skip_unknown_sources=skip_unknown_sources,
+            incomplete_sheets=incomplete_sheets,
+        )
+    )
     return findings

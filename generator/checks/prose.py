@@ -49,6 +49,7 @@ from ..model import Content, Derivation, Fact, Sheet, Source
 from ..numbers import (
     StatedDate,
     StatedNumber,
+    VagueAmount,
     adjective_of,
     find_numbers,
     might_state,
@@ -100,8 +101,20 @@ class ProseMemo:
     facts: dict[int, tuple[tuple[object, ...], list[Problem]]] = field(default_factory=dict)
 
 
-def check(content: Content, quotes: QuoteIndex, memo: ProseMemo | None = None) -> list[Problem]:
-    """Check the prose of every sheet and its facts (``quotes`` gives the archived texts)."""
+def check(
+    content: Content,
+    quotes: QuoteIndex,
+    memo: ProseMemo | None = None,
+    *,
+    skip_unknown_sources: bool = False,
+    incomplete_sheets: frozenset[str] | set[str] = frozenset(),
+) -> list[Problem]:
+    """Check the prose of every sheet and its facts (``quotes`` gives the archived texts).
+
+    A sheet whose record is incomplete because some file failed to load (one of its facts
+    files, or a source it cites when ``skip_unknown_sources``) is not checked: its prose
+    would be held to a part of the record, and the load problem is reported already.
+    """
     problems: list[Problem] = []
     locator = _Locator()
     records: dict[str, Record] = {}
@@ -109,7 +122,13 @@ def check(content: Content, quotes: QuoteIndex, memo: ProseMemo | None = None) -
     kept_facts: dict[int, tuple[tuple[object, ...], list[Problem]]] = {}
     sources = content.sources
     for sheet in content.sheets.values():
+        if sheet.id in incomplete_sheets:
+            continue
         facts = content.facts_of(sheet.id)
+        if skip_unknown_sources and any(
+            c.source not in sources for fact in facts for c in fact.citations
+        ):
+            continue
         record = build_record(content, sheet, facts)
         if memo is not None:
             last = memo.records.get(sheet.id)
@@ -129,7 +148,7 @@ def check(content: Content, quotes: QuoteIndex, memo: ProseMemo | None = None) -
         else:
             found = _Prose(
                 record, sheet.id, None, sheet.derived, list(cited.values()), quotes, locator
-            ).run(_sheet_texts(sheet), f"sheet '{sheet.id}'")
+            ).run(sheet_prose(sheet), f"sheet '{sheet.id}'")
         kept_sheets[sheet.id] = (key, found)
         problems.extend(found)
         for fact in facts:
@@ -141,7 +160,7 @@ def check(content: Content, quotes: QuoteIndex, memo: ProseMemo | None = None) -
             else:
                 texts = list({s.id: s for s in own if s is not None}.values())
                 found = _Prose(record, sheet.id, fact, fact.derived, texts, quotes, locator).run(
-                    _fact_texts(fact), f"fact '{fact.id}'"
+                    fact_prose(fact), f"fact '{fact.id}'"
                 )
             kept_facts[id(fact)] = (fact_key, found)
             problems.extend(found)
@@ -225,8 +244,8 @@ Piece = tuple[str, str, "Located | None", str]
 """A piece of prose: what it is, its text, and the record and key it is the value of."""
 
 
-def _sheet_texts(sheet: Sheet) -> Iterator[Piece]:
-    """Every piece of a sheet's own prose."""
+def sheet_prose(sheet: Sheet) -> Iterator[Piece]:
+    """Every piece of a sheet's own prose: (what it is, its text, its record and key)."""
     w = sheet.where
     yield "title", sheet.title, w, "title"
     if sheet.description:
@@ -244,8 +263,8 @@ def _sheet_texts(sheet: Sheet) -> Iterator[Piece]:
         yield f"key figure '{key.fact}' meaning", key.meaning, key.where, "meaning"
 
 
-def _fact_texts(fact: Fact) -> Iterator[Piece]:
-    """Every piece of a fact's prose."""
+def fact_prose(fact: Fact) -> Iterator[Piece]:
+    """Every piece of a fact's prose: (what it is, its text, its record and key)."""
     w = fact.where
     yield "statement", fact.statement, w, "statement"
     if fact.label:
@@ -280,6 +299,26 @@ def _amount(figure: Figure) -> str:
 def _is_pronoun(number: StatedNumber) -> bool:
     """The word "one" on its own: "one of them", "one leaves out"."""
     return number.text.lower() == "one"
+
+
+Stated = tuple[list[StatedNumber], list[VagueAmount], list[StatedDate]]
+
+
+def read(text: str) -> Stated:
+    """The numbers, vague amounts and dates this check holds to the record in ``text``."""
+    return _read(text)[1]
+
+
+def _read(text: str) -> tuple[str, Stated]:
+    """``read``, with the text as read (offsets are the same as in ``text``)."""
+    # A line break inside a paragraph is a space to readers ("about" at the end of a
+    # line still qualifies the number on the next line).
+    if "\n" in text:
+        text = _LINE_BREAK.sub(" ", text)
+    if not might_state(text):
+        return text, ([], [], [])
+    numbers, vague, dates = stated_in(text)
+    return text, ([n for n in numbers if not _is_pronoun(n)], vague, dates)
 
 
 def _unit_agrees(unit: str, word: str) -> bool:
@@ -375,19 +414,11 @@ class _Prose:
         return self.problems
 
     def _text(self, label: str, text: str, where: Located | None, key: str) -> None:
-        # A line break inside a paragraph is a space to readers ("about" at the end of a
-        # line still qualifies the number on the next); the offsets stay the same.
-        if "\n" in text:
-            text = _LINE_BREAK.sub(" ", text)
-        if not might_state(text):
-            return
-        numbers, vague, dates = stated_in(text)
+        text, (numbers, vague, dates) = _read(text)
         if not (numbers or vague or dates):
             return
         quotations = _Quotations(text, self)
         for number in numbers:
-            if _is_pronoun(number):
-                continue
             derived = self._derived_match(number)
             if derived or self._grounded(number) or quotations.found(number.start, number.end):
                 continue
@@ -440,8 +471,9 @@ class _Prose:
 
     def _number_problem(self, label: str, number: StatedNumber) -> str:
         shown = f"'{number.text}'"
-        if number.text.strip() != wording.number(number.value):
-            shown += f" ({wording.amount_words(number.value, _family(number), number.upper)})"
+        words = wording.amount_words(number.value, _family(number), number.upper)
+        if _fold(number.text) != _fold(words):
+            shown += f" ({words})"
         where_derived = "this fact's" if self.owner is not None else "the sheet's"
         own = (
             f"if it is your own calculation, record it under {where_derived} 'derived' "
