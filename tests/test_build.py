@@ -247,7 +247,7 @@ def test_editor_text_is_shown_as_written(cli: Callable[..., Run], project: Path)
     assert "67,000 {{ 7*7 }} {% if 1 %}x{% endif %} <b>bold</b> *em* [l](http://x)" in text_of(
         heading
     )
-    derived = card[card.index('class="fs-derived"') : card.index("</article>")]
+    derived = card[card.index('class="fs-calculation"') : card.index("</article>")]
     derived = derived[: derived.index("</p>")]
     assert "<i>" not in derived and "<em>" not in derived and 'href="http' not in derived
     assert f"Editor's calculation: 7 ({how}), from Accounts closed" in text_of(derived)
