@@ -1065,7 +1065,7 @@ def find_numbers(text: str) -> list[StatedNumber]:
 
 
 _MAYBE_RE = re.compile(  # lower-cased text: every number, vague amount and date needs one
-    "[0-9]|"
+    r"[0-9]|\b"  # a number word or name glued to a letter before it is never read
     + _trie(
         [
             *_UNITS,

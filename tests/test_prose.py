@@ -499,3 +499,26 @@ def test_a_bare_figure_in_the_bundled_summary_must_take_its_qualifier(
         "'187,000' drops the qualifier: fact 'news-media-impersonation' gives nearly 187,000; "
         "write it with its qualifier: 'nearly 187,000'"
     ) in run.err
+
+
+# --- the quick test before reading ------------------------------------------------------
+
+
+def test_might_state_never_skips_a_text_that_states_something() -> None:
+    """Every string of the number finder's own tests, and every line of the bundled
+    archived texts: where the finder reads anything, the quick test lets it through."""
+    import ast
+
+    from generator.numbers import might_state, stated_in
+
+    from .conftest import ROOT
+
+    tree = ast.parse((ROOT / "tests" / "test_numbers.py").read_text(encoding="utf-8"))
+    texts = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant)]
+    texts = [t for t in texts if isinstance(t, str)]
+    for archived in (ROOT / "content" / "sources").glob("*.txt"):
+        texts.extend(archived.read_text(encoding="utf-8").splitlines())
+    stating = [t for t in texts if any(stated_in(t))]
+    assert len(stating) > 300
+    assert [t for t in stating if not might_state(t)] == []
+    assert not might_state("Officials said the platforms did not respond.")

@@ -146,27 +146,60 @@ def check(
         if hit is not None and same_objects(hit[0], key):
             found = hit[1]
         else:
-            found = _Prose(
-                record, sheet.id, None, sheet.derived, list(cited.values()), quotes, locator
-            ).run(sheet_prose(sheet), f"sheet '{sheet.id}'")
+            found = _Prose(record, sheet.id, None, sheet.derived, quotes, locator).run(
+                _stated(sheet_prose(sheet)), f"sheet '{sheet.id}'", list(cited.values())
+            )
         kept_sheets[sheet.id] = (key, found)
         problems.extend(found)
         for fact in facts:
+            if memo is None:
+                problems.extend(_check_fact(fact, record, sheet.id, sources, quotes, locator))
+                continue
             own = tuple(sources.get(c.source) for c in fact.citations)
             fact_key: tuple[object, ...] = (fact, record, *own)
-            fact_hit = memo.facts.get(id(fact)) if memo is not None else None
+            fact_hit = memo.facts.get(id(fact))
             if fact_hit is not None and same_objects(fact_hit[0], fact_key):
                 found = fact_hit[1]
             else:
-                texts = list({s.id: s for s in own if s is not None}.values())
-                found = _Prose(record, sheet.id, fact, fact.derived, texts, quotes, locator).run(
-                    fact_prose(fact), f"fact '{fact.id}'"
-                )
+                found = _check_fact(fact, record, sheet.id, sources, quotes, locator)
             kept_facts[id(fact)] = (fact_key, found)
             problems.extend(found)
     if memo is not None:
         memo.records, memo.sheets, memo.facts = records, kept_sheets, kept_facts
     return problems
+
+
+def _check_fact(
+    fact: Fact,
+    record: Record,
+    sheet_id: str,
+    sources: dict[str, Source],
+    quotes: QuoteIndex,
+    locator: _Locator,
+) -> list[Problem]:
+    """The problems of one fact's prose (most facts' prose states nothing to look up)."""
+    stated = _stated(fact_prose(fact))
+    if not stated and not fact.derived:
+        return []
+    cited = {c.source: sources.get(c.source) for c in fact.citations}
+    return _Prose(record, sheet_id, fact, fact.derived, quotes, locator).run(
+        stated, f"fact '{fact.id}'", [s for s in cited.values() if s is not None]
+    )
+
+
+ReadPiece = tuple[str, str, "Located | None", str, "Stated"]
+"""A piece of prose as read: what it is, its text as read, its record and key, and what
+it states."""
+
+
+def _stated(pieces: Iterator[Piece]) -> list[ReadPiece]:
+    """The pieces that state a number, vague amount or date (the others need no check)."""
+    out: list[ReadPiece] = []
+    for what, text, where, key in pieces:
+        text, found = _read(text)
+        if found[0] or found[1] or found[2]:
+            out.append((what, text, where, key, found))
+    return out
 
 
 def build_record(content: Content, sheet: Sheet, facts: list[Fact]) -> Record:
@@ -336,14 +369,13 @@ class _Prose:
         sheet_id: str,
         owner: Fact | None,
         derived: list[Derivation],
-        sources: list[Source],
         quotes: QuoteIndex,
         locator: _Locator,
     ) -> None:
         self.record = record
         self.sheet_id = sheet_id
         self.owner = owner
-        self.sources = sources
+        self.sources: list[Source] = []
         self.quotes = quotes
         self.locator = locator
         self.problems: list[Problem] = []
@@ -398,9 +430,12 @@ class _Prose:
 
     # -- the run -----------------------------------------------------------------------
 
-    def run(self, pieces: Iterator[Piece], owner: str) -> list[Problem]:
-        for what, text, where, key in pieces:
-            self._text(f"{owner}, {what}", text, where, key)
+    def run(self, pieces: list[ReadPiece], owner: str, sources: list[Source]) -> list[Problem]:
+        """Check the ``pieces`` of the prose of ``owner``, whose quotations may come from
+        ``sources``; then the derivations no piece used."""
+        self.sources = sources
+        for what, text, where, key, found in pieces:
+            self._text(f"{owner}, {what}", text, where, key, found)
         for index, (derivation, figure) in enumerate(self.derived):
             if figure is not None and index not in self.used:
                 self.problems.append(
@@ -413,10 +448,8 @@ class _Prose:
                 )
         return self.problems
 
-    def _text(self, label: str, text: str, where: Located | None, key: str) -> None:
-        text, (numbers, vague, dates) = _read(text)
-        if not (numbers or vague or dates):
-            return
+    def _text(self, label: str, text: str, where: Located | None, key: str, found: Stated) -> None:
+        numbers, vague, dates = found
         quotations = _Quotations(text, self)
         for number in numbers:
             derived = self._derived_match(number)
@@ -629,11 +662,19 @@ class _Quotations:
 
     def __init__(self, text: str, prose: _Prose) -> None:
         self.prose = prose
-        self.spans = [
-            m.span(1) if m.group(1) is not None else m.span(2) for m in _QUOTATION.finditer(text)
-        ]
         self.text = text
         self.known: dict[int, bool] = {}
+        self._spans: list[tuple[int, int]] | None = None
+
+    @property
+    def spans(self) -> list[tuple[int, int]]:
+        """Where each quotation's inside starts and ends (found when first asked)."""
+        if self._spans is None:
+            self._spans = [
+                m.span(1) if m.group(1) is not None else m.span(2)
+                for m in _QUOTATION.finditer(self.text)
+            ]
+        return self._spans
 
     def _index(self, start: int, end: int) -> int | None:
         for index, (s, e) in enumerate(self.spans):
