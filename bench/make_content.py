@@ -236,6 +236,11 @@ class FactPlan:
     names: list[str] | None = None
     tags: list[str] = field(default_factory=list)
     note: str | None = None
+    derived: list[dict[str, object]] = field(default_factory=list)
+    place: str = ""
+    headline: str | None = None
+    """The fact's figure in a clause for the sheet's summary ("nearly 8,000 posts were
+    deleted in Kamo"), for facts with an amount."""
 
 
 @dataclass
@@ -384,6 +389,7 @@ class Generator:
             topic=topic.id,
             sheet=sheet.index,
             statement="",
+            place=place,
         )
         # which sources: a primary, then perhaps a repeat of it and/or an independent one
         pool = sheet.sources or [i % self.n_sources]
@@ -423,6 +429,18 @@ class Generator:
                 f"The reports give no breakdown for {place}; the figure is as the "
                 "regulator stated it."
             )
+        value = fact.value
+        if value is not None and value["qualifier"] == "range" and fact.note is None and i % 2:
+            low, high = int(str(value["amount"])), int(str(value["upper"]))
+            middle = amount_text((low + high) // 2)
+            fact.note = f"The middle of the range, {middle}, is the editor's calculation."
+            fact.derived = [
+                {
+                    "figure": middle,
+                    "from": [fact.id],
+                    "how": f"halfway between {amount_text(low)} and {amount_text(high)}",
+                }
+            ]
         return fact
 
     def _value_fact(self, fact: FactPlan, place: str, agency: str, cited: list[int]) -> None:
@@ -460,6 +478,7 @@ class Generator:
         phrase = rng.choice(QUALIFIER_PHRASES[qualifier])
         said = f"{phrase} {amount_text(amount)} {unit}".strip()
         fact.statement = f"{said[0].upper()}{said[1:]} were {verb} in {place} {reason}."
+        fact.headline = f"{said} were {verb} in {place}"
         dispute = len(cited) > 1 and rng.random() < 0.25
         self._add_wordings(
             fact, place, agency, cited, said, verb, verb2, reason, dispute=dispute, amount=amount
@@ -521,7 +540,7 @@ class Generator:
                 sentence, quote = self._rewrite(own, place, own_agency, verb2, reason)
             note = None
             if states is not None and rng.random() < 0.3:
-                note = "The figures in the two reports differ; neither explains why."
+                note = "The figures in these reports differ; neither explains why."
             fact.citations.append(CitationPlan(source, quote, sentence, states, note, attribution))
 
     def _original(
@@ -667,7 +686,8 @@ class Generator:
                 if rng.random() < 0.5
                 else None
             )
-            topic = TopicPlan(f"{theme_id}-{t:05d}", f"{theme_title} ({t + 1})", intro)
+            title = f"{theme_title} in {coined_name(t, salt=5)}"
+            topic = TopicPlan(f"{theme_id}-{t:05d}", title, intro)
             sheet.topics.append(topic)
             self._topic_sheet[topic.id] = sheet
         topics = [topic for sheet in self.sheets for topic in sheet.topics]
@@ -799,14 +819,35 @@ class Generator:
         w.raw("start", f"{sheet.year}-01-01", 2)
         w.raw("end", f"{sheet.year}-12-31", 2)
         valued = [f for f in facts if f.value is not None]
-        cited = {c.source for f in facts for c in f.citations}
+        lede = (
+            f"In {sheet.year} the authorities of {sheet.region} ran a campaign against "
+            f"{sheet.theme}."
+        )
+        # Every number in the summary is a fact's figure or a derivation from facts.
+        headlined = [f for f in valued if f.headline]
+        if headlined:
+            lede += f" Among the figures reported, {headlined[0].headline}."
+        derived: list[dict[str, object]] = []
+        pair = self.summed_pair(headlined)
+        if pair is not None:
+            a, b = pair
+            low, high = int(str(a.value["amount"])), int(str(b.value["amount"]))  # type: ignore[index]
+            total = amount_text(low + high)
+            lede += (
+                f" Taken together, the {a.value['unit']} counted in {a.place} and "  # type: ignore[index]
+                f"{b.place} come to {total}."
+            )
+            derived.append(
+                {
+                    "figure": total,
+                    "from": [a.id, b.id],
+                    "how": f"{amount_text(low)} plus {amount_text(high)}",
+                }
+            )
         w.block(
             "summary",
-            f"In {sheet.year} the authorities of {sheet.region} ran a campaign against "
-            f"{sheet.theme}. This sheet collects {len(facts):,} facts from "
-            f"{len(cited):,} sources, {len(valued):,} of them with figures.\n\n"
-            "Figures of different scopes are shown apart and never added up. Where the "
-            "sources disagree, the sheet records what each says.",
+            f"{lede}\n\nFigures of different scopes are shown apart and never added up. "
+            "Where the sources disagree, the sheet records what each says.",
         )
         w.open("topics")
         for topic in sheet.topics:
@@ -833,8 +874,32 @@ class Generator:
             for fact in keys:
                 w.item_key("fact", fact.id, 2)
                 assert fact.value is not None
-                w.key("meaning", f"{fact.value['unit']} acted on in one district", 4)
+                w.key("meaning", f"{fact.value['unit']} acted on in the district", 4)
+        if derived:
+            w.open("derived")
+            self.derivation_yaml(w, derived, 2)
         return w.text()
+
+    @staticmethod
+    def summed_pair(facts: list[FactPlan]) -> tuple[FactPlan, FactPlan] | None:
+        """Two exact figures of one unit and scope, which the summary may add up."""
+        seen: dict[tuple[str, str], FactPlan] = {}
+        for fact in facts:
+            value = fact.value
+            if value is None or value["qualifier"] != "exact" or fact.scope is None:
+                continue
+            key = (str(value["unit"]), fact.scope)
+            if key in seen:
+                return seen[key], fact
+            seen[key] = fact
+        return None
+
+    @staticmethod
+    def derivation_yaml(w: YamlWriter, derived: list[dict[str, object]], indent: int) -> None:
+        for item in derived:
+            w.item_key("figure", str(item["figure"]), indent)
+            w.list("from", [str(f) for f in item["from"]], indent + 2)  # type: ignore[attr-defined]
+            w.key("how", str(item["how"]), indent + 2)
 
     def facts_yaml(self, topic: TopicPlan) -> str:
         w = YamlWriter()
@@ -875,6 +940,9 @@ class Generator:
                 w.list("tags", fact.tags, 4)
             if fact.note:
                 w.block("note", fact.note, 4)
+            if fact.derived:
+                w.open("derived", 4)
+                self.derivation_yaml(w, fact.derived, 6)
             w.open("citations", 4)
             for citation in fact.citations:
                 w.item_key("source", self.sources[citation.source].id, 6)

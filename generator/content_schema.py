@@ -293,6 +293,45 @@ CITATION = Record(
     "A source id and a verbatim quote from its archived text.",
 )
 
+
+def _derivation(*, where: Located, **values: Any) -> model.Derivation:
+    return model.Derivation(values["figure"], values["from"], values["how"], where)
+
+
+DERIVATION = Record(
+    "derivation",
+    _derivation,
+    {
+        "figure": Text(
+            "The number as the prose writes it, qualifier included ('59,000', "
+            "'about 59,000'); it must occur in the prose of the sheet or fact it is "
+            "given on.",
+            required=True,
+            max_length=100,
+        ),
+        "from": ListOf(
+            Slug("Id of a fact of the sheet with a figure."),
+            "The facts whose figures it is worked out from.",
+            required=True,
+            min_items=1,
+        ),
+        "how": Text(
+            "How it was worked out, for readers ('67,000 closed minus nearly 8,000 "
+            "closed for fake news').",
+            required=True,
+            max_length=500,
+        ),
+    },
+    "A figure of the prose that is the editor's own calculation from facts of the sheet, "
+    "not a figure any source states; readers see it marked as the editor's.",
+)
+
+DERIVED = ListOf(
+    DERIVATION,
+    "Figures of this prose that are the editor's own calculation. Every other number in "
+    "prose must be a figure of a fact of the sheet.",
+)
+
 RETRACTION = Record(
     "retraction",
     model.Retraction,
@@ -348,6 +387,7 @@ FACT = Record(
         "tags": ListOf(Slug("A tag."), "Tags for search and grouping."),
         "note": Text("Editor's note shown with the fact.", one_line=False),
         "retracted": RETRACTION,
+        "derived": DERIVED,
         "citations": ListOf(
             CITATION, "The sources that state the fact, with quotes.", required=True, min_items=1
         ),
@@ -446,6 +486,7 @@ SHEET = Record(
             "The bodies or people facts are attributed to, each with the other names the "
             "sources use for it.",
         ),
+        "derived": DERIVED,
     },
     "A fact sheet: 'sheet.yaml' in the sheet's directory under content/sheets/.",
     check=_check_speakers,
@@ -719,6 +760,7 @@ def reference() -> list[tuple[str, str, list[tuple[str, str, bool, str]]]]:
         QUANTITY,
         PERIOD,
         RETRACTION,
+        DERIVATION,
         CITATION,
         STATED,
         SOURCE,

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from . import wording
 from .disagreements import KINDS
 from .feeds import sheet_feed, site_feed
-from .model import Author, Source
+from .model import Author, Derivation, Source
 from .sameness import same
 from .schema import PartialDate
 from .views import (
@@ -148,6 +148,7 @@ def fact_record(fact: FactView) -> dict[str, Any]:
         "names": f.names,
         "tags": f.tags,
         "note": f.note,
+        "derived": _derived(f.derived),
         "last_changed": fact.changed_on,
         "retracted": (
             {"date": _date(f.retracted.date), "reason": f.retracted.reason} if f.retracted else None
@@ -196,6 +197,11 @@ def fact_record(fact: FactView) -> dict[str, Any]:
         "anchor": f.id,
     }
     return record
+
+
+def _derived(derived: list[Derivation]) -> list[dict[str, Any]]:
+    """The editor's own calculations in a piece of prose, as the YAML gives them."""
+    return [{"figure": d.figure, "from": list(d.facts), "how": d.how} for d in derived]
 
 
 def _states(states: Any) -> dict[str, Any] | None:
@@ -273,6 +279,7 @@ def sheet_record(sheet: SheetView) -> dict[str, Any]:
         "scopes": [{"id": x.id, "title": x.title, "description": x.description} for x in s.scopes],
         "key_figures": [{"fact": k.fact, "meaning": k.meaning} for k in s.key_figures],
         "speakers": [{"name": x.name, "aliases": list(x.aliases)} for x in s.speakers],
+        "derived": _derived(s.derived),
         "page": sheet_page(s.id),
     }
 
@@ -627,6 +634,14 @@ _TEXT = {"type": "string"}
 _NUMBER = {"type": "number"}
 _DATE = {"type": "string", "pattern": "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"}
 _TEXTS = {"type": "array", "items": _TEXT}
+_DERIVED = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["figure", "from", "how"],
+        "properties": {"figure": _TEXT, "from": _TEXTS, "how": _TEXT},
+    },
+}
 _PERIOD = _nullable(
     {
         "type": "object",
@@ -735,6 +750,7 @@ def download_schema() -> dict[str, Any]:
             "names": _nullable(_TEXTS),
             "tags": _TEXTS,
             "note": _nullable(_TEXT),
+            "derived": _DERIVED,
             "last_changed": _nullable(_DATE),
             "retracted": _nullable(
                 {
@@ -814,6 +830,7 @@ def download_schema() -> dict[str, Any]:
                     "properties": {"name": _TEXT, "aliases": _TEXTS},
                 },
             },
+            "derived": _DERIVED,
             "page": _TEXT,
         },
     }

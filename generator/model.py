@@ -94,6 +94,21 @@ class Citation:
 
 
 @dataclass(slots=True)
+class Derivation:
+    """A figure in the prose that the editor worked out from facts of the sheet.
+
+    ``figure`` is the number as the prose writes it ("59,000", "about 59,000"); ``facts``
+    are the ids of the facts it comes from (the ``from`` key); ``how`` says how, for
+    readers ("67,000 closed minus nearly 8,000 closed for fake news").
+    """
+
+    figure: str
+    facts: list[str]
+    how: str
+    where: Located | None = None
+
+
+@dataclass(slots=True)
 class Retraction:
     """A withdrawn fact: it stays on the sheet, struck through, with why and when."""
 
@@ -123,6 +138,8 @@ class Fact:
     tags: list[str] = field(default_factory=list)
     note: str | None = None
     retracted: Retraction | None = None
+    derived: list[Derivation] = field(default_factory=list)
+    """Figures of this fact's prose that are the editor's own calculation."""
     where: Located | None = None
     sheet: str = ""
     """Id of the sheet the fact belongs to (set by the loader from the file's place)."""
@@ -174,6 +191,8 @@ class Sheet:
     speakers: list[Speaker] = field(default_factory=list)
     period: Period | None = None
     description: str | None = None
+    derived: list[Derivation] = field(default_factory=list)
+    """Figures of the sheet's prose that are the editor's own calculation."""
     where: Located | None = None
     dir: str = ""
     """Directory of the sheet (set by the loader)."""

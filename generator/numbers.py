@@ -107,9 +107,11 @@ __all__ = [
     "StatedDate",
     "StatedNumber",
     "VagueAmount",
+    "adjective_of",
     "find_dates",
     "find_numbers",
     "find_vague_amounts",
+    "might_state",
     "qualifier_family",
     "stated_in",
     "states_number",
@@ -1062,6 +1064,31 @@ def find_numbers(text: str) -> list[StatedNumber]:
     return list(_scan(text).numbers)
 
 
+_MAYBE_RE = re.compile(  # lower-cased text: every number, vague amount and date needs one
+    r"[0-9]|\b"  # a number word or name glued to a letter before it is never read
+    + _trie(
+        [
+            *_UNITS,
+            *_TENS,
+            *_SCALE_HEADS,
+            "tens",
+            "scores",
+            "several",
+            "many",
+            "few",
+            "couple",
+            *(w.lower() for w in (*_MONTH_NAMES, *_MONTH_ABBREVIATIONS, *_WEEKDAYS)),
+        ]
+    )
+)
+
+
+def might_state(text: str) -> bool:
+    """False when ``text`` surely states no number, vague amount or date (a quick test
+    before :func:`stated_in`: no digit, number word, month or weekday name in it)."""
+    return _MAYBE_RE.search(text.lower()) is not None
+
+
 def stated_in(text: str) -> tuple[list[StatedNumber], list[VagueAmount], list[StatedDate]]:
     """The numbers, vague amounts and dates stated in ``text``, not remembered (for text
     read once, which would push the quotes out of the memory the other functions share)."""
@@ -1078,6 +1105,20 @@ def find_vague_amounts(text: str) -> list[VagueAmount]:
 def find_dates(text: str) -> list[StatedDate]:
     """The concrete dates stated in ``text``, in order (rules: module doc)."""
     return list(_scan(text).dates)
+
+
+def adjective_of(number: StatedNumber) -> str | None:
+    """The word a hyphenated adjectival number is joined to, lower-cased: "month" for
+    "two-month", "year" for "10-year"; None for any other number ("twenty-five")."""
+    if number.upper is not None:
+        return None
+    head, sep, tail = number.text.rpartition("-")
+    if not sep or not head or not tail.isalpha():
+        return None
+    word = tail.lower()
+    if word in _UNITS or word in _TENS or word in _SCALE_HEADS or word == "and":
+        return None
+    return word
 
 
 def qualifier_family(words: str) -> str | None:

@@ -19,7 +19,7 @@ from .corroboration import Corroboration, corroborate
 from .coverage import Coverage, source_coverage
 from .disagreements import KIND_WORDS, Differences, Version, classify, only_source, versions
 from .history import Change, History
-from .model import Citation, Content, Fact, Scope, Sheet, Source
+from .model import Citation, Content, Derivation, Fact, Scope, Sheet, Source
 from .origins import Origins, resolve_origins
 from .sameness import same, same_objects
 from .textmatch import Span
@@ -285,6 +285,16 @@ class TopicView:
     facts: list[FactView]
 
 
+@dataclass(frozen=True, slots=True)
+class DerivationView:
+    """An editor's calculation shown with the prose it is in: the figure, how it was
+    worked out, and the facts it comes from as (fact id, name shown) for links."""
+
+    figure: str
+    how: str
+    facts: list[tuple[str, str]]
+
+
 @dataclass(slots=True)
 class KeyFigureView:
     fact: FactView
@@ -308,6 +318,21 @@ class SheetView:
     def disputed(self) -> list[FactView]:
         """Facts whose sources conflict (another number, speaker, names or date)."""
         return [f for f in self.facts if f.dispute is not None and not f.fact.retracted]
+
+    def derivations(self, derived: list[Derivation]) -> list[DerivationView]:
+        """The editor's calculations of a piece of this sheet's prose (the sheet's own
+        ``derived``, or a fact's), each with the facts of the sheet it comes from."""
+        if not derived:
+            return []
+        by_id = {f.id: f for f in self.facts}
+        return [
+            DerivationView(
+                d.figure,
+                d.how,
+                [(i, _fact_name(by_id[i])) for i in d.facts if i in by_id],
+            )
+            for d in derived
+        ]
 
     @property
     def worded(self) -> list[FactView]:
@@ -424,6 +449,11 @@ class SiteView:
 
 def _and(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _fact_name(fact: FactView) -> str:
+    """How a fact is named in a link: its label, else its figure, else its statement."""
+    return fact.fact.label or fact.figure or fact.fact.statement
 
 
 def _paragraphs(text: str) -> list[str]:

@@ -227,6 +227,17 @@ def test_editor_text_is_shown_as_written(cli: Callable[..., Run], project: Path)
         "statement: 67,000 social media accounts were closed permanently.",
         "statement: '67,000 {{ 7*7 }} {% if 1 %}x{% endif %} <b>bold</b> *em* [l](http://x)'",
     )
+    # The numbers of the template syntax are grounded as the editor's own "calculations",
+    # whose explanation is editor text too.
+    how = "<i>seven</i> {{ 7*7 }} *em* [l](http://x)"
+    edit(
+        facts,
+        "    citations:\n      - source: reuters-2023-self-media\n        quote: it closed",
+        "    derived:\n"
+        f"      - {{figure: '7', from: [accounts-closed], how: '{how}'}}\n"
+        "      - {figure: '1 %', from: [accounts-closed], how: plain}\n"
+        "    citations:\n      - source: reuters-2023-self-media\n        quote: it closed",
+    )
     run = cli("build", "--site-dir", str(project / "out"), cwd=project)
     assert run.code == 0, run.err
     page = (project / "out" / SHEET_HTML).read_text(encoding="utf-8")
@@ -236,6 +247,11 @@ def test_editor_text_is_shown_as_written(cli: Callable[..., Run], project: Path)
     assert "67,000 {{ 7*7 }} {% if 1 %}x{% endif %} <b>bold</b> *em* [l](http://x)" in text_of(
         heading
     )
+    derived = card[card.index('class="fs-calculation"') : card.index("</article>")]
+    derived = derived[: derived.index("</p>")]
+    assert "<i>" not in derived and "<em>" not in derived and 'href="http' not in derived
+    assert f"Editor's calculation: 7 ({how}), from Accounts closed" in text_of(derived)
+    assert '<a href="#accounts-closed">Accounts closed</a>' in derived
 
 
 def test_failed_build_leaves_the_site_alone(cli: Callable[..., Run], project: Path) -> None:

@@ -74,13 +74,15 @@ def repo(project: Path) -> Path:
         "Attribute the closures to the statement; drop the headline citation",
         "2023-06-03T12:00:00Z",
     )
-    # a figure taken off a fact
+    # a figure taken off a fact (and out of its statement: prose gives only the record's)
+    impersonation = project / f"{SHEET_DIR}/facts/4-impersonation.yaml"
     edit(
-        project / CAMPAIGN,
-        "    value:\n      amount: 2\n      unit: months\n      qualifier: exact\n",
+        impersonation,
+        "    value:\n      amount: 430000\n      unit: accounts\n      qualifier: more-than\n",
         "",
     )
-    commit(project, "The two months are a description, not a figure", "2023-06-04T12:00:00Z")
+    edit(impersonation, "More than 430,000 accounts allegedly", "Accounts allegedly")
+    commit(project, "The advice accounts are an allegation, not a count", "2023-06-04T12:00:00Z")
     # a retraction
     edit(
         project / CONTEXT,
@@ -107,11 +109,11 @@ def test_history_lists_exactly_the_corrections(repo: Path) -> None:
         ),
         (
             "2023-06-04",
-            "investigation",
+            "unqualified-advice",
             "figure",
-            "2 months",
+            "more than 430,000 accounts",
             "no figure",
-            "The two months are a description, not a figure",
+            "The advice accounts are an allegation, not a count",
         ),
         (
             "2023-06-03",

@@ -48,6 +48,8 @@ from typing import Any
 import pytest
 
 from generator.build import build_site
+from generator.checks import prose
+from generator.loader import load_content
 from generator.problems import format_problems
 from generator.project import find_project
 from generator.sanitize import CONTENT_START, content_area
@@ -136,7 +138,8 @@ STATEMENT, NOTE, ATTRIBUTED, DATE_NOTE, NAMES, UNIT, LABEL = 8, 9, 10, 11, 12, 1
 CITE1_NOTE, STATES_ATTRIBUTED, STATES_NAMES, CITE2_NOTE = 15, 16, 17, 18
 SOURCE_TITLE, SOURCE_LABEL, OUTLET, PUBLISHER, AGENCY, AUTHOR1, AUTHOR2 = 19, 20, 21, 22, 23, 24, 25
 SOURCE_NOTES, FURNITURE_REASON, FURNITURE_TEXT, ARCHIVE_LINE = 26, 27, 28, 29
-FIELDS = 30
+DERIVED_HOW = 30
+FIELDS = 31
 FACTS_PER_SHEET = 3  # a sheet's title holds its facts' payloads: 3 x 60 characters and separators
 
 
@@ -337,7 +340,53 @@ def write_batch(root: Path, payloads: list[str]) -> Site:
                 *(p(k, j) for k in (STATES_ATTRIBUTED, STATES_NAMES)),
             )
             site.expect("index.html", p(SHEET_TITLE, j), p(SHEET_SUMMARY, j))
+    for j in ground_numbers(content, lambda j: p(DERIVED_HOW, j)):
+        site.expect(f"sheets/s-{j // FACTS_PER_SHEET}/index.html", p(DERIVED_HOW, j))
     return site
+
+
+def ground_numbers(content: Path, how: Callable[[int], str]) -> set[int]:
+    """Declare every number the payloads put in prose ("alert(1)") an editor's calculation.
+
+    ``check`` holds each number in prose to the record; here each is recorded under
+    ``derived`` (of the fact whose prose it is in, from that fact; of the sheet, from
+    its first fact), explained by payload ``how(j)``, which the page shows with it.
+    Returns the items j whose payload ``how(j)`` is shown.
+    """
+    loaded = load_content(content)
+    assert not loaded.problems, format_problems(loaded.problems)
+    shown: set[int] = set()
+
+    def derivations(pieces: Iterator[prose.Piece], fact_id: str, j: int) -> str:
+        figures: dict[tuple[object, ...], str] = {}
+        for _, text, _, _ in pieces:
+            for number in prose.read(text)[0]:
+                key = (number.value, number.upper, number.qualifier)
+                figures.setdefault(key, number.text)
+        if not figures:
+            return ""
+        shown.add(j)
+        items = [{"figure": f, "from": [fact_id], "how": how(j)} for f in figures.values()]
+        return to_yaml({"derived": items}, 0)
+
+    for sheet in loaded.content.sheets.values():
+        sheet_dir = content / "sheets" / sheet.id
+        facts = loaded.content.facts_of(sheet.id)
+        first = int(facts[0].id.removeprefix("f-"))
+        block = derivations(prose.sheet_prose(sheet), facts[0].id, first)
+        if block:
+            with (sheet_dir / "sheet.yaml").open("a", encoding="utf-8") as handle:
+                handle.write(block + "\n")
+        path = sheet_dir / "facts" / "facts.yaml"
+        text = path.read_text(encoding="utf-8")
+        for fact in facts:
+            block = derivations(prose.fact_prose(fact), fact.id, int(fact.id.removeprefix("f-")))
+            if block:
+                item = f'  - id: "{fact.id}"\n'
+                indented = "".join(f"    {line}\n" for line in block.split("\n"))
+                text = text.replace(item, item + indented, 1)
+        path.write_text(text, encoding="utf-8")
+    return shown
 
 
 def new_project(root: Path) -> Path:

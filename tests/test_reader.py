@@ -32,8 +32,8 @@ def test_charts_never_mix_scopes_or_units(site_view: SiteView) -> None:
     (sheet,) = site_view.sheets
     charts = sheet_charts(sheet)
     assert [c.title for c in charts] == [
-        "Posts: CAC campaign, 10 March – 22 May 2023",
-        "Accounts: CAC campaign, 10 March – 22 May 2023",
+        "Posts: CAC investigation, 10 March – 22 May 2023",
+        "Accounts: CAC investigation, 10 March – 22 May 2023",
         "Accounts: Categories reported without a stated campaign",
     ]
     for chart in charts:

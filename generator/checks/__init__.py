@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from ..model import Content, Fact
 from ..problems import Problem
-from . import archives, attributions, figures, quotes, references
+from . import archives, attributions, figures, prose, quotes, references
 
 
 @dataclass
@@ -29,6 +29,7 @@ class CheckMemo:
     figures: dict[int, tuple[Fact, list[Problem]]] = field(default_factory=dict)
     sheets: references.SheetMemo = field(default_factory=dict)
     attributions: attributions.AttributionMemo = field(default_factory=attributions.AttributionMemo)
+    prose: prose.ProseMemo = field(default_factory=prose.ProseMemo)
 
 
 def run_checks(
@@ -59,4 +60,13 @@ def run_checks(
     problems.extend(quote_problems)
     problems.extend(figures.check(content, memo.figures if memo else None))
     problems.extend(attributions.check(content, index, memo.attributions if memo else None))
+    problems.extend(
+        prose.check(
+            content,
+            index,
+            memo.prose if memo else None,
+            skip_unknown_sources=skip_unknown_sources,
+            incomplete_sheets=incomplete_sheets,
+        )
+    )
     return findings
