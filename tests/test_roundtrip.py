@@ -161,6 +161,14 @@ def _fact(raw: dict[str, Any], sheet: str) -> dict[str, Any]:
             "attributed_to": one_line(raw.get("attributed_to")),
             "speaker_unstated": True if raw.get("speaker_unstated") else None,
             "speaker_context": one_line(raw.get("speaker_context")),
+            "derived": [
+                {
+                    "figure": one_line(d["figure"]),
+                    "from": list(d["from"]),
+                    "how": one_line(d["how"]),
+                }
+                for d in raw.get("derived") or []
+            ],
             "names": [one_line(n) for n in raw.get("names") or []],
             "tags": list(raw.get("tags") or []),
             "note": block(raw.get("note")),
@@ -664,6 +672,7 @@ def read_facts_json(path: Path) -> dict[str, dict[str, Any]]:
                 "attributed_to": f["attributed_to"],
                 "speaker_unstated": f["speaker_unstated"] or None,
                 "speaker_context": f["speaker_context"],
+                "derived": f["derived"],
                 "names": f["names"],
                 "tags": f["tags"],
                 "note": f["note"],
