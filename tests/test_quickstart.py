@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from .conftest import ROOT
 
 
@@ -95,3 +97,59 @@ def test_test_sh_without_an_environment_says_to_run_setup(tmp_path: Path) -> Non
     proc = run_test_sh(tmp_path)
     assert proc.returncode == 2
     assert "run ./setup.sh first" in proc.stderr
+
+
+SYSTEM_PYTHON = Path("/usr/bin/python3")
+
+
+def externally_managed(python: Path) -> bool:
+    """Whether pip refuses to install into this Python (PEP 668), as Debian's and Ubuntu's."""
+    code = (
+        "import os, sys, sysconfig; "
+        "sys.exit(not os.path.exists(os.path.join(sysconfig.get_path('stdlib'), "
+        "'EXTERNALLY-MANAGED')))"
+    )
+    return subprocess.run([str(python), "-c", code], check=False, timeout=60).returncode == 0
+
+
+@pytest.mark.slow
+def test_quick_start_on_the_system_python(tmp_path: Path) -> None:
+    """A newcomer on Debian or Ubuntu: a clone, the system Python, no virtual environment.
+
+    Runs on machines whose /usr/bin/python3 is externally managed (CI's are Debian); clones
+    the committed state of this repository, runs ./setup.sh with only the system's
+    directories on PATH, then ./test.sh on a quick test.
+    """
+    if not SYSTEM_PYTHON.exists() or not externally_managed(SYSTEM_PYTHON):
+        pytest.skip("no externally managed system Python (/usr/bin/python3) here")
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True, timeout=120)
+    passed_on = ("HOME", "LANG", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE")
+    environ = {
+        key: value
+        for key, value in os.environ.items()
+        if key in passed_on or key.startswith("PIP_") or key.lower().endswith("_proxy")
+    }
+    environ["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin"
+
+    setup = subprocess.run(
+        ["./setup.sh"], cwd=clone, env=environ, capture_output=True, text=True, timeout=900
+    )
+    assert setup.returncode == 0, setup.stdout + setup.stderr
+    assert "making the project's virtual environment in .venv/" in setup.stdout
+    assert (clone / "site/index.html").is_file()
+    cfg = (clone / ".venv/pyvenv.cfg").read_text(encoding="utf-8")
+    assert f"executable = {SYSTEM_PYTHON.resolve()}" in cfg
+    assert (clone / ".venv/bin/factsheet").is_file()
+
+    tests = subprocess.run(
+        ["./test.sh", "tests/test_quickstart.py", "-k", "readme", "-p", "no:cacheprovider"],
+        cwd=clone,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert tests.returncode == 0, tests.stdout + tests.stderr
+    assert tests.stdout.rstrip().splitlines()[-1].startswith("=")
+    assert " 1 passed" in tests.stdout
