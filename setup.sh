@@ -35,14 +35,14 @@ if python3 -c 'import sys; sys.exit(sys.prefix == sys.base_prefix)'; then
   PYTHON=python3
   echo "using the active virtual environment ($(python3 -c 'import sys; print(sys.prefix)'))"
 else
-  # A .venv left by a Python that is gone (or by a venv run that failed half-way) is remade.
-  if [ -e .venv ] && ! .venv/bin/python -c 'import pip' >/dev/null 2>&1; then
+  # Debian and Ubuntu ship venv's pip bootstrap (ensurepip) separately, in python3-venv.
+  if [ -e .venv ] && ! .venv/bin/python -c '' >/dev/null 2>&1; then
+    echo "remaking .venv/: its Python no longer runs"
     rm -rf .venv
   fi
   if [ ! -e .venv ]; then
     echo "making the project's virtual environment in .venv/"
     if ! venv_error="$(python3 -m venv .venv 2>&1)"; then
-      # Debian and Ubuntu ship venv's pip bootstrap separately, in python3-venv.
       rm -rf .venv
       apt_install python3-venv || {
         echo "$venv_error" >&2
@@ -50,6 +50,15 @@ else
         exit 1
       }
       python3 -m venv .venv
+    fi
+  elif ! .venv/bin/python -m pip --version >/dev/null 2>&1; then
+    # A .venv made without pip (say, by a 'python3 -m venv' that failed half-way): add it.
+    if ! .venv/bin/python -m ensurepip --upgrade >/dev/null 2>&1; then
+      apt_install python3-venv || {
+        echo "error: .venv/ has no pip; install your distribution's python3-venv package" >&2
+        exit 1
+      }
+      .venv/bin/python -m ensurepip --upgrade >/dev/null
     fi
   fi
   PYTHON="$PWD/.venv/bin/python"
