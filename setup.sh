@@ -1,25 +1,77 @@
 #!/usr/bin/env bash
 # One command to set up factsheet on a fresh machine and build the bundled fact sheet:
-#   - installs the project and its test tools into the current Python environment
-#     (use a virtual environment first if you like: python3 -m venv .venv && . .venv/bin/activate);
-#   - installs Debian's Chromium for the browser tests when it is missing (needs root or sudo);
+#   - picks the Python environment: the active virtual environment if there is one,
+#     otherwise the project's own, .venv/ (made here with python3 -m venv; a system
+#     Python that is "externally managed" (PEP 668, Debian and Ubuntu) is never installed
+#     into). Debian's python3-venv is installed when venv needs it (root or sudo);
+#   - installs the project (editable) and its test tools into that environment;
+#   - installs Debian's Chromium for the browser tests when it is missing (root or sudo);
 #   - installs axe-core (accessibility checks) from the npm registry when npm is available;
 #   - builds the site into site/.
+# ./test.sh then runs the test suite in the same environment.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-python3 -m pip install --quiet --upgrade pip
-python3 -m pip install --quiet -e '.[test]'
+if [ "$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else SUDO="none"; fi
+apt_install() {
+  if [ "$SUDO" != none ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing $* (Debian packages)..."
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@" >/dev/null
+  else
+    return 1
+  fi
+}
+
+if ! command -v python3 >/dev/null 2>&1; then
+  apt_install python3 python3-venv || { echo "error: python3 is not installed" >&2; exit 1; }
+fi
+if ! python3 -c 'import sys; sys.exit(sys.version_info < (3, 10))'; then
+  echo "error: factsheet needs Python 3.10 or later; python3 is $(python3 -V 2>&1)" >&2
+  exit 1
+fi
+
+if python3 -c 'import sys; sys.exit(sys.prefix == sys.base_prefix)'; then
+  PYTHON=python3
+  echo "using the active virtual environment ($(python3 -c 'import sys; print(sys.prefix)'))"
+else
+  # Debian and Ubuntu ship venv's pip bootstrap (ensurepip) separately, in python3-venv.
+  if [ -e .venv ] && ! .venv/bin/python -c '' >/dev/null 2>&1; then
+    echo "remaking .venv/: its Python no longer runs"
+    rm -rf .venv
+  fi
+  if [ ! -e .venv ]; then
+    echo "making the project's virtual environment in .venv/"
+    if ! venv_error="$(python3 -m venv .venv 2>&1)"; then
+      rm -rf .venv
+      apt_install python3-venv || {
+        echo "$venv_error" >&2
+        echo "error: 'python3 -m venv' failed; install your distribution's python3-venv package" >&2
+        exit 1
+      }
+      python3 -m venv .venv
+    fi
+  elif ! .venv/bin/python -m pip --version >/dev/null 2>&1; then
+    # A .venv made without pip (say, by a 'python3 -m venv' that failed half-way): add it.
+    if ! .venv/bin/python -m ensurepip --upgrade >/dev/null 2>&1; then
+      apt_install python3-venv || {
+        echo "error: .venv/ has no pip; install your distribution's python3-venv package" >&2
+        exit 1
+      }
+      .venv/bin/python -m ensurepip --upgrade >/dev/null
+    fi
+  fi
+  PYTHON="$PWD/.venv/bin/python"
+  export VIRTUAL_ENV="$PWD/.venv"
+  export PATH="$PWD/.venv/bin:$PATH"
+fi
+
+"$PYTHON" -m pip install --quiet --disable-pip-version-check --upgrade pip
+"$PYTHON" -m pip install --quiet --disable-pip-version-check -e '.[test]'
 
 if ! command -v chromium >/dev/null 2>&1; then
-  if [ "$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else SUDO="none"; fi
-  if [ "$SUDO" != none ] && command -v apt-get >/dev/null 2>&1; then
-    echo "installing Chromium (Debian package) for the browser tests..."
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
-  else
+  apt_install chromium ||
     echo "note: Chromium is not installed and cannot be installed here; browser tests will fail" >&2
-  fi
 fi
 
 if [ -f package.json ] && command -v npm >/dev/null 2>&1; then
@@ -34,4 +86,9 @@ if [ "$(git rev-parse --is-shallow-repository 2>/dev/null)" = true ]; then
   factsheet build --allow-shallow-history
 else
   factsheet build
+fi
+
+if [ "$PYTHON" != python3 ]; then
+  echo "set up in .venv/: run the tests with ./test.sh; for factsheet itself, activate" \
+    "the environment first: . .venv/bin/activate"
 fi
