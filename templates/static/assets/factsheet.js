@@ -11,8 +11,37 @@
     var input = dialog.querySelector("input[aria-label]");
     dialog.setAttribute("aria-label", input ? input.getAttribute("aria-label") : "Search");
   }
-  function enhance() {
-    nameSearchDialog();
+  /* A link to a fact (#id: search results, key figures, source pages) opens the fact's
+     details, so that its citations are there when the reader lands on it. */
+  function openTarget() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    if (!id) return;
+    var target = document.getElementById(id);
+    if (!target) return;
+    var card = target.closest(".fs-fact");
+    var more = card && card.querySelector("details.fs-fact-more");
+    if (more && !more.open) {
+      more.open = true;
+      if (target === card.querySelector(".fs-fact-title") || target === card) {
+        target.scrollIntoView();
+      }
+    }
+  }
+  /* Printing shows every card in full; the cards the reader had closed close again. */
+  var openedForPrint = [];
+  function openAllForPrint() {
+    document.querySelectorAll("details").forEach(function (d) {
+      if (!d.open) {
+        d.open = true;
+        openedForPrint.push(d);
+      }
+    });
+  }
+  function closeAfterPrint() {
+    openedForPrint.forEach(function (d) { d.open = false; });
+    openedForPrint = [];
+  }
+  function addCopyButtons() {
     document.querySelectorAll(".fs-cite-text[data-fs-fact]").forEach(function (el) {
       if (el.dataset.fsDone) return;
       el.dataset.fsDone = "1";
@@ -42,6 +71,14 @@
       el.parentNode.insertBefore(button, el.nextSibling.nextSibling);
     });
   }
+  function enhance() {
+    nameSearchDialog();
+    addCopyButtons();
+    openTarget();
+  }
+  window.addEventListener("hashchange", openTarget);
+  window.addEventListener("beforeprint", openAllForPrint);
+  window.addEventListener("afterprint", closeAfterPrint);
   if (typeof document$ !== "undefined") {
     document$.subscribe(enhance);  /* Material's instant navigation */
   } else {
