@@ -54,6 +54,9 @@ def test_search_lands_on_the_fact(page: Page, facts: dict[str, Any], query: str,
     assert url.fragment == fact
 
     heading = page.locator(f"h3#{fact}")
+    # landing on the fact opens its quotes and citations (factsheet.js)
+    more = page.locator(f"article.fs-fact:has(> h3#{fact}) > details.fs-fact-more")
+    page.wait_for_function("d => d.open", arg=more.element_handle())
     # the browser scrolls to the fragment after layout; give it a moment
     page.wait_for_function(
         """id => {

@@ -20,12 +20,8 @@
     if (!target) return;
     var card = target.closest(".fs-fact");
     var more = card && card.querySelector("details.fs-fact-more");
-    if (more && !more.open) {
-      more.open = true;
-      if (target === card.querySelector(".fs-fact-title") || target === card) {
-        target.scrollIntoView();
-      }
-    }
+    /* the details follow the title, so opening them moves nothing above it */
+    if (more && !more.open) more.open = true;
   }
   /* Printing shows every card in full; the cards the reader had closed close again. */
   var openedForPrint = [];
@@ -71,8 +67,16 @@
       el.parentNode.insertBefore(button, el.nextSibling.nextSibling);
     });
   }
+  /* Print shows where each passage is: the link's full address, kept for the print
+     stylesheet (page.pdf and some browsers print without a beforeprint event). */
+  function keepAddresses() {
+    document.querySelectorAll(".fs-passage-link a, .fs-citation-source a").forEach(function (a) {
+      a.setAttribute("data-fs-href", a.href);
+    });
+  }
   function enhance() {
     nameSearchDialog();
+    keepAddresses();
     addCopyButtons();
     openTarget();
   }
