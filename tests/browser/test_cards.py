@@ -93,5 +93,6 @@ def test_cite_line_names_the_page_opened_from_disk(page: Page, site: Path) -> No
     sheet = site / SHEET / "index.html"
     page.goto(sheet.as_uri(), wait_until="load")
     page.locator("button.fs-copy").first.wait_for(state="attached")
-    text = card(page, "accounts-closed").locator(".fs-cite-text").inner_text()
+    # inside the card's closed details: its text, not what is rendered
+    text = card(page, "accounts-closed").locator(".fs-cite-text").text_content() or ""
     assert text.endswith(f"{sheet.as_uri()}#accounts-closed"), text
