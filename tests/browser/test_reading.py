@@ -350,13 +350,21 @@ def test_source_markers_number_each_citation_and_name_its_fact(
 
 def test_cited_passage_shows_where_it_starts_and_ends(page: Page) -> None:
     open_page(page, SOURCE)
+    # an edge where a passage starts, one where it ends, none where a line wraps
     edges = page.evaluate(
-        """() => [...document.querySelectorAll("mark.fs-cited")].slice(0, 5).map(m => {
+        """() => [...document.querySelectorAll("mark.fs-cited")].map(m => {
             const s = getComputedStyle(m);
-            return [s.borderLeftWidth, s.borderRightWidth, s.borderLeftStyle];
+            return [m.id !== "", s.borderLeftWidth, s.borderRightWidth,
+                    m.nextElementSibling !== null
+                        && m.nextElementSibling.classList.contains("fs-cited-by"),
+                    s.boxDecorationBreak || s.webkitBoxDecorationBreak];
         })"""
     )
-    assert edges and all(e == ["2px", "2px", "solid"] for e in edges), edges
+    assert edges
+    for starts, left, right, ends, decoration in edges:
+        assert (left == "2px") == starts, edges
+        assert (right == "2px") == ends, edges
+        assert decoration == "slice", edges
 
 
 # --- screenshots -----------------------------------------------------------------------------
