@@ -89,3 +89,18 @@ def test_search_finds_facts_by_an_organisation(page: Page, facts: dict[str, Any]
     assert len(found) >= 5 and not missing, (
         f"search found facts {sorted(found)}; missing facts attributed to the CAC: {missing}"
     )
+
+
+def test_chinese_words_are_highlighted_whole(page: Page) -> None:
+    """自媒体 is indexed as 自 | 媒体; the result highlights the whole word, not 自 alone."""
+    open_page(page, SHEET)
+    search(page, "自媒体")
+    marks = page.locator(".md-search-result__item mark")
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('.md-search-result__item mark')]
+            .some(m => m.textContent.replace(/\\u200b/g, '') === '自媒体')""",
+        timeout=5_000,
+    )
+    texts = {t.replace("\u200b", "") for t in marks.all_text_contents()}
+    assert "自媒体" in texts, texts
+    assert "自" not in texts, texts

@@ -74,8 +74,47 @@
       a.setAttribute("data-fs-href", a.href);
     });
   }
+  /* Chinese words are indexed in parts (自 | 媒体, joined by U+200B for the search engine),
+     and Material highlights only the part that matched first: extend each highlight over
+     the rest of the query where the text goes on with it, so 自媒体 is marked whole. */
+  function extendMark(mark, query) {
+    var have = mark.textContent.replace(/\u200b/g, "");
+    var at = query.indexOf(have);
+    if (!have || at !== 0 || have.length >= query.length) return;
+    var rest = query.slice(have.length);
+    var node = mark.nextSibling;
+    var taken = 0;
+    var matched = 0;
+    if (!node || node.nodeType !== 3) return;
+    var text = node.nodeValue;
+    while (taken < text.length && matched < rest.length) {
+      var ch = text.charAt(taken);
+      if (ch === "\u200b") { taken += 1; continue; }
+      if (ch !== rest.charAt(matched)) return;
+      taken += 1;
+      matched += 1;
+    }
+    if (matched < rest.length) return;
+    mark.appendChild(document.createTextNode(text.slice(0, taken)));
+    node.nodeValue = text.slice(taken);
+  }
+  function markWholeWords() {
+    var input = document.querySelector("input.md-search__input");
+    var list = document.querySelector(".md-search-result__list");
+    if (!input || !list || list.dataset.fsMarks) return;
+    list.dataset.fsMarks = "1";
+    var observer = new MutationObserver(function () {
+      var query = input.value.replace(/\s+/g, "");
+      if (!/[\u3400-\u9fff]/.test(query)) return;
+      observer.disconnect();
+      list.querySelectorAll("mark").forEach(function (mark) { extendMark(mark, query); });
+      observer.observe(list, {childList: true, subtree: true});
+    });
+    observer.observe(list, {childList: true, subtree: true});
+  }
   function enhance() {
     nameSearchDialog();
+    markWholeWords();
     keepAddresses();
     addCopyButtons();
     openTarget();
