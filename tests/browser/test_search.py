@@ -104,3 +104,31 @@ def test_chinese_words_are_highlighted_whole(page: Page) -> None:
     texts = {t.replace("\u200b", "") for t in marks.all_text_contents()}
     assert "自媒体" in texts, texts
     assert "自" not in texts, texts
+
+
+def test_a_fact_stating_the_word_ranks_above_those_naming_it_as_speaker(
+    page: Page, facts: dict[str, Any]
+) -> None:
+    """ "Cyberspace" is in one statement and in many attributions ("Cyberspace
+    Administration of China"): the statement comes first among the facts."""
+    open_page(page, SHEET)
+    search(page, "Cyberspace")
+    found = fact_anchors(result_links(page), facts)
+    stating = [fid for fid in found if "cyberspace" in facts[fid]["statement"].lower()]
+    assert stating, found
+    assert found[0] in stating, found
+
+
+def test_snippets_read_as_the_card_does(page: Page, facts: dict[str, Any]) -> None:
+    """A result starts with the figure as shown ("About 25,000 accounts"), not with index
+    spellings ("25,000 25000")."""
+    open_page(page, SHEET)
+    search(page, "25,000")
+    fid = "public-institution-impersonation"
+    link = page.locator(f"a.md-search-result__link[href$='#{fid}']").first
+    text = " ".join(link.inner_text().split())
+    figure = facts[fid]["value"]["text"]
+    assert figure.lower() in text.lower(), text
+    assert "25,000 25000" not in text, text
+    body = text.split(facts[fid]["statement"], 1)[-1].strip()
+    assert body.lower().startswith(figure.lower()), body
