@@ -392,3 +392,35 @@ def test_screenshots_of_every_page_kind(
         assert not log.problems(), log.problems()
     finally:
         context.close()
+
+
+# --- 404 and format pages ---------------------------------------------------------------------
+
+
+def test_not_found_page_is_in_the_sites_style_with_links_back(page: Page, base_url: str) -> None:
+    open_page(page, "404.html")
+    assert page.locator("article.md-content__inner h1").inner_text() == "Page not found"
+    links = page.locator("article.md-content__inner ul a")
+    assert links.count() == 3
+    for i in range(links.count()):
+        href = links.nth(i).evaluate("a => a.href")
+        assert href.startswith(base_url), href
+        response = page.request.get(href)
+        assert response.ok, href
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_format_keys_never_break_mid_word(browser: Browser, base_url: str, viewport: Any) -> None:
+    context, _ = new_context(browser, base_url, viewport=viewport)
+    try:
+        page = context.new_page()
+        open_page(page, "format/")
+        broken = page.evaluate(
+            """() => [...document.querySelectorAll("td:first-child > code")]
+                .filter(c => c.getClientRects().length > 1)
+                .map(c => c.textContent)"""
+        )
+        assert not broken, broken
+        assert page.locator("td:first-child > code").count() > 20
+    finally:
+        context.close()
