@@ -143,14 +143,20 @@ def _fact_entry(page: str, fact: object) -> SearchEntry:
     f = fact.fact
     figure = None
     value = f.value
+    # The figure as the reader sees it leads the text (Material shows the start as the
+    # result's snippet); its other spellings ("25000" for "25,000"), there to be searched,
+    # go last, each once, and only when the figure as written does not already say it.
+    spellings: list[str] = []
     if value is not None:
         figure = fact.figure
         if value.amount is not None:
-            figure = _join(
-                figure,
+            shown = set((figure or "").split())
+            for alt in (
                 wording.digits(value.amount),
                 str(int(value.amount)) if value.amount == int(value.amount) else None,
-            )
+            ):
+                if alt and alt not in shown and alt not in spellings:
+                    spellings.append(alt)
     quotes = [c.citation.quote for c in fact.citations]
     retracted = f.retracted
     speakers = fact.speakers
@@ -184,7 +190,8 @@ def _fact_entry(page: str, fact: object) -> SearchEntry:
         ),
         f.note,
         *quotes,
-        *(c.source.short for c in fact.citations),
+        *dict.fromkeys(c.source.short for c in fact.citations),
+        *spellings,
     )
     title = f"Retracted: {f.statement}" if retracted else f.statement
     return SearchEntry(page, f.id, title, text)

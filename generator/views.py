@@ -271,6 +271,11 @@ class FactView:
             f"Sources: {sources}. #{self.fact.id}"
         )
 
+    @property
+    def cited_sources(self) -> list[Source]:
+        """The sources this fact cites, each once, in citation order."""
+        return _distinct_sources(self.citations)
+
     def version_figure(self, version: Version) -> str:
         if self.fact.value is None or version.amount is None:
             return ""

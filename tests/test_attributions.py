@@ -439,10 +439,22 @@ def _text(markup: str) -> str:
 
 
 def _meta(card: str, term: str) -> tuple[str, str]:
-    """The class of the fact's meta entry ``term`` and its value, as text."""
-    match = re.search(rf'<div class="([^"]*)"><dt>{term}</dt><dd>(.*?)</dd></div>', card, re.S)
+    """The class of the speaker entry ``term`` on the card's first line, and its value."""
+    match = re.search(
+        rf'<span class="([^"]*)"><span class="fs-line-label">{term}</span> (.*?)</span>'
+        r' <span class="fs-corroboration"',
+        card,
+        re.S,
+    )
     assert match, term
     return match.group(1), _text(match.group(2))
+
+
+def _detail(card: str, term: str) -> str:
+    """The value of the entry ``term`` in the card's details, as text."""
+    match = re.search(rf"<div><dt>{term}</dt><dd>(.*?)</dd></div>", card, re.S)
+    assert match, term
+    return _text(match.group(1))
 
 
 def _claims(page: str) -> dict[str, dict[str, Any]]:
@@ -490,10 +502,12 @@ def test_an_unstated_speaker_is_said_in_words_and_exported_as_unstated(built: Pa
     card = _card(page, "public-institution-impersonation")
     kind, said = _meta(card, "Speaker")
     assert "fs-speaker--unstated" in kind
-    assert said.startswith(
+    assert said == "not stated in the sources"
+    # the editor's reading of who it may be is in the card's details
+    assert _detail(card, "Who said it").startswith(
         "Not stated in the sources; context suggests the Counter-Terrorism Committee or the CAC"
     )
-    assert "<dt>Attributed to</dt>" not in card
+    assert '"fs-line-label">Attributed to<' not in card
     # only the qualifier differs ("About 25,000" / "25,000"): a milder flag, no dispute
     assert "fs-flag--disputed" not in card and "fs-fact--disputed" not in card
     assert "fs-flag--worded" in card and "fs-fact--worded" in card

@@ -83,7 +83,9 @@ def test_every_fact_has_its_anchor_figure_and_citations(built: Path) -> None:
         )
         assert match, fact.id
         card = match.group(1)
-        assert card.count('<details class="fs-citation"') == len(fact.citations), fact.id
+        # one disclosure per card holds every citation, each with its quote
+        assert card.count('<details class="fs-fact-more"') == 1, fact.id
+        assert card.count('<li class="fs-citation"') == len(fact.citations), fact.id
         text = text_of(card)
         for citation in fact.citations:
             assert " ".join(citation.quote.split()) in text, (fact.id, citation.quote)
@@ -107,7 +109,7 @@ def test_figures_keep_their_qualifier(built: Path, fact: str, figure: str) -> No
     start = re.search(rf'<h3[^>]*\bid="{fact}"', page)
     assert start
     card = page[start.start() : page.index("</article>", start.start())]
-    figure_html = re.search(r'<p class="fs-figure">(.*?)</p>', card, re.S)
+    figure_html = re.search(r'<p class="fs-fact-line">(.*?)</p>', card, re.S)
     assert figure_html
     assert text_of(figure_html.group(1)).startswith(figure)
 

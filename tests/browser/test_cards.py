@@ -25,22 +25,23 @@ def folded(text: str) -> str:
 
 def test_citation_expands_to_its_quote(page: Page, facts: dict[str, Any]) -> None:
     open_page(page, SHEET)
-    citations = card(page, "accounts-closed").locator("details.fs-citation")
+    more = card(page, "accounts-closed").locator("details.fs-fact-more")
+    citations = more.locator("li.fs-citation")
     assert citations.count() == len(facts["accounts-closed"]["citations"])
     first = citations.first
     quote = first.locator("blockquote.fs-quote")
-    assert first.get_attribute("open") is None
+    assert more.get_attribute("open") is None
     assert not quote.is_visible()
 
-    # the disclosure triangle, left of the source's name (which may be a link)
-    first.locator("summary").click(position={"x": 6, "y": 8})
-    assert first.get_attribute("open") is not None
+    # the disclosure triangle, left of the summary's words
+    more.locator("summary").click(position={"x": 6, "y": 8})
+    assert more.get_attribute("open") is not None
     assert quote.is_visible()
     assert folded(quote.inner_text()) == folded(facts["accounts-closed"]["citations"][0]["quote"])
     assert first.locator("a", has_text="See the passage").is_visible()
 
-    first.locator("summary").click(position={"x": 6, "y": 8})
-    assert first.get_attribute("open") is None
+    more.locator("summary").click(position={"x": 6, "y": 8})
+    assert more.get_attribute("open") is None
 
 
 def test_every_cite_line_has_a_copy_button(
@@ -50,6 +51,8 @@ def test_every_cite_line_has_a_copy_button(
     on_sheet = [fid for fid, f in facts.items() if f["sheet"] == "china-self-media-2023"]
     cite_lines = page.locator("p.fs-cite")
     assert cite_lines.count() == len(on_sheet)
+    # the cite lines are inside each card's details: open them all
+    page.evaluate("document.querySelectorAll('details.fs-fact-more').forEach(d => d.open = true)")
     for i in range(cite_lines.count()):
         line = cite_lines.nth(i)
         assert line.locator("button.fs-copy").count() == 1, line.inner_text()
@@ -71,6 +74,7 @@ def test_every_cite_line_has_a_copy_button(
 
 def test_permalink_updates_the_address(page: Page) -> None:
     open_page(page, SHEET)
+    card(page, "lesser-penalties").locator("summary").click()
     permalink = card(page, "lesser-penalties").locator("a.fs-permalink")
     permalink.click()
     assert page.evaluate("location.hash") == "#lesser-penalties"
@@ -89,5 +93,6 @@ def test_cite_line_names_the_page_opened_from_disk(page: Page, site: Path) -> No
     sheet = site / SHEET / "index.html"
     page.goto(sheet.as_uri(), wait_until="load")
     page.locator("button.fs-copy").first.wait_for(state="attached")
-    text = card(page, "accounts-closed").locator(".fs-cite-text").inner_text()
+    # inside the card's closed details: its text, not what is rendered
+    text = card(page, "accounts-closed").locator(".fs-cite-text").text_content() or ""
     assert text.endswith(f"{sheet.as_uri()}#accounts-closed"), text

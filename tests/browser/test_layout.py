@@ -120,13 +120,16 @@ def test_phone_tables_fit_the_screen(phone: Page, path: str) -> None:
     assert not too_wide, f"tables wider than a {PHONE['width']} px screen on /{path}: {too_wide}"
 
 
-def test_phone_tap_targets_are_big_enough(phone: Page) -> None:
-    open_page(phone, SHEET)
+@pytest.mark.parametrize("path", [SHEET, SOURCE])
+def test_phone_tap_targets_are_big_enough(phone: Page, path: str) -> None:
+    open_page(phone, path)
+    # the buttons and links inside each card count too: open them
+    phone.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
     small = phone.evaluate(
         """min => {
             const found = [];
-            const selector = "button.fs-copy, a.fs-permalink, details.fs-citation > summary, "
-                + "a.fs-key, .md-header__button, .md-search__input";
+            const selector = "button.fs-copy, a.fs-permalink, details > summary, "
+                + "a.fs-key, a.fs-marker, .md-header__button, .md-search__input";
             for (const el of document.querySelectorAll(selector)) {
                 const box = el.getBoundingClientRect();
                 if (box.width === 0 && box.height === 0) continue;  // not shown

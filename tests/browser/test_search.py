@@ -54,6 +54,9 @@ def test_search_lands_on_the_fact(page: Page, facts: dict[str, Any], query: str,
     assert url.fragment == fact
 
     heading = page.locator(f"h3#{fact}")
+    # landing on the fact opens its quotes and citations (factsheet.js)
+    more = page.locator(f"article.fs-fact:has(> h3#{fact}) > details.fs-fact-more")
+    page.wait_for_function("d => d.open", arg=more.element_handle())
     # the browser scrolls to the fragment after layout; give it a moment
     page.wait_for_function(
         """id => {
@@ -86,3 +89,46 @@ def test_search_finds_facts_by_an_organisation(page: Page, facts: dict[str, Any]
     assert len(found) >= 5 and not missing, (
         f"search found facts {sorted(found)}; missing facts attributed to the CAC: {missing}"
     )
+
+
+def test_chinese_words_are_highlighted_whole(page: Page) -> None:
+    """自媒体 is indexed as 自 | 媒体; the result highlights the whole word, not 自 alone."""
+    open_page(page, SHEET)
+    search(page, "自媒体")
+    marks = page.locator(".md-search-result__item mark")
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('.md-search-result__item mark')]
+            .some(m => m.textContent.replace(/\\u200b/g, '') === '自媒体')""",
+        timeout=5_000,
+    )
+    texts = {t.replace("\u200b", "") for t in marks.all_text_contents()}
+    assert "自媒体" in texts, texts
+    assert "自" not in texts, texts
+
+
+def test_a_fact_stating_the_word_ranks_above_those_naming_it_as_speaker(
+    page: Page, facts: dict[str, Any]
+) -> None:
+    """ "Cyberspace" is in one statement and in many attributions ("Cyberspace
+    Administration of China"): the statement comes first among the facts."""
+    open_page(page, SHEET)
+    search(page, "Cyberspace")
+    found = fact_anchors(result_links(page), facts)
+    stating = [fid for fid in found if "cyberspace" in facts[fid]["statement"].lower()]
+    assert stating, found
+    assert found[0] in stating, found
+
+
+def test_snippets_read_as_the_card_does(page: Page, facts: dict[str, Any]) -> None:
+    """A result starts with the figure as shown ("About 25,000 accounts"), not with index
+    spellings ("25,000 25000")."""
+    open_page(page, SHEET)
+    search(page, "25,000")
+    fid = "public-institution-impersonation"
+    link = page.locator(f"a.md-search-result__link[href$='#{fid}']").first
+    text = " ".join(link.inner_text().split())
+    figure = facts[fid]["value"]["text"]
+    assert figure.lower() in text.lower(), text
+    assert "25,000 25000" not in text, text
+    body = text.split(facts[fid]["statement"], 1)[-1].strip()
+    assert body.lower().startswith(figure.lower()), body
