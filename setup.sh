@@ -6,7 +6,8 @@
 #     into). Debian's python3-venv is installed when venv needs it (root or sudo);
 #   - installs the project (editable) and its test tools into that environment;
 #   - installs Debian's Chromium for the browser tests when it is missing (root or sudo);
-#   - installs axe-core (accessibility checks) from the npm registry when npm is available;
+#   - installs Java (for the Nu HTML Checker) and npm when they are missing (root or sudo),
+#     then axe-core (accessibility checks) and vnu-jar (HTML validation) from the npm registry;
 #   - builds the site into site/.
 # ./test.sh then runs the test suite in the same environment.
 set -euo pipefail
@@ -74,6 +75,15 @@ if ! command -v chromium >/dev/null 2>&1; then
     echo "note: Chromium is not installed and cannot be installed here; browser tests will fail" >&2
 fi
 
+# The Nu HTML Checker (vnu-jar, from npm) runs on Java.
+if ! command -v java >/dev/null 2>&1; then
+  apt_install default-jre-headless ||
+    echo "note: Java is not installed and cannot be installed here; the HTML checks will fail" >&2
+fi
+if ! command -v npm >/dev/null 2>&1; then
+  apt_install npm ||
+    echo "note: npm is not installed and cannot be installed here; axe and vnu tests will fail" >&2
+fi
 if [ -f package.json ] && command -v npm >/dev/null 2>&1; then
   npm ci --no-audit --no-fund --silent
 fi
