@@ -18,12 +18,12 @@ from pathlib import Path
 
 import jinja2
 
-from .checks import CheckMemo, Findings, run_checks
-from .history import History, history_key, read_history, shallow_problem
-from .loader import LoadCache, LoadResult, load_content
-from .pages import PageMemo, RenderedSite, Templates, render_site
-from .problems import Loc, Problem, display_path
-from .views import ViewMemo, build_views
+from generator.analysis.history import History, history_key, read_history, shallow_problem
+from generator.analysis.views import ViewMemo, build_views
+from generator.checks import CheckMemo, Findings, run_checks
+from generator.content.loader import LoadCache, LoadResult, load_content
+from generator.problems import Loc, Problem, display_path
+from generator.render.pages import PageMemo, RenderedSite, Templates, render_site
 
 
 @dataclass
@@ -145,8 +145,8 @@ def generate(
     ``directory_urls`` says how the engine publishes pages (``x/y/`` or ``x/y.html``),
     for the links inside raw HTML blocks; ``jobs`` > 1 renders pages in forked processes.
     With ``out_dir``, pages and downloads are written there rather than kept in memory
-    (:class:`generator.pages.OnDisk`); the caller removes it. ``history`` is what to do
-    with a shallow git history (:data:`generator.project.HISTORY_POLICIES`): ``require`` makes
+    (:class:`generator.render.pages.OnDisk`); the caller removes it. ``history`` is what to do
+    with a shallow git history (:data:`generator.site.project.HISTORY_POLICIES`): ``require`` makes
     it a problem, ``allow-shallow`` builds without change dates.
     """
     with gc_paused():

@@ -35,7 +35,7 @@ def test_every_command_is_in_the_readme(command: str) -> None:
 
 
 def test_every_plugin_option_is_in_the_readme() -> None:
-    from generator.mkdocs_plugin import FactsheetConfig
+    from generator.site.plugin import FactsheetConfig
 
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     options = [name for name, _ in FactsheetConfig._schema]

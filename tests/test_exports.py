@@ -7,7 +7,9 @@ import io
 import json
 from pathlib import Path
 
-from generator.exports import (
+from generator.analysis.history import read_history
+from generator.analysis.views import SiteView, build_views
+from generator.downloads.exports import (
     CSV_COLUMNS,
     csl_item,
     dump_json,
@@ -16,8 +18,6 @@ from generator.exports import (
     files,
 )
 from generator.generate import check
-from generator.history import read_history
-from generator.views import SiteView, build_views
 
 
 def site_view(project: Path) -> SiteView:
@@ -69,7 +69,7 @@ def test_a_sheets_sources_keep_the_content_order(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    from generator.exports import _cited
+    from generator.downloads.exports import _cited
 
     root = Path(__file__).parent.parent
     content = tmp_path / "content"
@@ -90,7 +90,7 @@ def test_a_sheets_sources_keep_the_content_order(tmp_path: Path) -> None:
 
 
 def test_a_build_writes_the_same_downloads_as_it_makes_them(project: Path, tmp_path: Path) -> None:
-    from generator.pages import _files_to_disk
+    from generator.render.pages import _files_to_disk
 
     view = site_view(project)
     in_memory = files(view)

@@ -98,7 +98,7 @@ def test_broken_links_still_fail_a_parallel_strict_build(synthetic: Path, tmp_pa
 
 
 def test_in_child_runs_the_task_in_another_process_and_returns_its_result() -> None:
-    from generator.parallel import in_child
+    from generator.speed.parallel import in_child
 
     def task() -> tuple[int, list[str]]:
         grown = ["x" * 1000 for _ in range(1000)]  # goes with the child
@@ -110,7 +110,7 @@ def test_in_child_runs_the_task_in_another_process_and_returns_its_result() -> N
 
 
 def test_in_child_runs_a_failing_task_here_so_its_error_surfaces() -> None:
-    from generator.parallel import in_child
+    from generator.speed.parallel import in_child
 
     pids: list[int] = []
 
@@ -129,7 +129,7 @@ def test_fork_map_stops_its_workers_when_its_own_share_fails(tmp_path: Path) -> 
     # and their result files removed (they were left in the temporary directory)
     import time
 
-    from generator.parallel import fork_map
+    from generator.speed.parallel import fork_map
 
     before = set(Path(tempfile.gettempdir()).glob("factsheet-task-*"))
     told = tmp_path / "worker-pid"

@@ -9,9 +9,9 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from generator.charts import sheet_charts
 from generator.generate import generate
-from generator.timeline import sheet_timeline
+from generator.render.charts import sheet_charts
+from generator.render.timeline import sheet_timeline
 
 from .conftest import SHEET_DIR, Run, line_of
 from .test_exports import site_view

@@ -16,7 +16,7 @@ from watchdog.events import (
     FileOpenedEvent,
 )
 
-from generator.watch import NATIVE_BUILD_DELAY, ChangeHandler, can_ask_for_rebuilds, watch
+from generator.site.watch import NATIVE_BUILD_DELAY, ChangeHandler, can_ask_for_rebuilds, watch
 
 
 class FakeServer:

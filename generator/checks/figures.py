@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..model import Citation, Content, Fact, Quantity
-from ..numbers import StatedDate, StatedNumber, find_dates, find_numbers
-from ..problems import Loc, Problem
-from ..schema import PartialDate
-from ..textmatch import normalize
+from generator.content.fields import PartialDate
+from generator.content.model import Citation, Content, Fact, Quantity
+from generator.problems import Loc, Problem
+from generator.text.numbers import StatedDate, StatedNumber, find_dates, find_numbers
+from generator.text.textmatch import normalize
 
 QUALIFIER_WORDS = {
     "exact": "",
