@@ -18,7 +18,8 @@ from pathlib import Path
 
 import jinja2
 
-from generator.analysis.history import History, history_key, read_history, shallow_problem
+from generator.analysis.changes import History
+from generator.analysis.history import history_key, read_history, shallow_problem
 from generator.analysis.views import ViewMemo, build_views
 from generator.checks import CheckMemo, Findings, run_checks
 from generator.content.loader import LoadCache, LoadResult, load_content

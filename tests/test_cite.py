@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.content.yamlload import Mapping, Scalar, Sequence, load_yaml
+from generator.content.nodes import Mapping, Scalar, Sequence
+from generator.content.yamlload import load_yaml
 from generator.editor.cite import stated
 from generator.text.textmatch import normalize
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from generator.content.fields import Located
 from generator.content.loader import load_content
 from generator.content.model import Content
-from generator.content.yamlload import Node
+from generator.content.nodes import Node
 
 from .conftest import REUTERS, edit, line_of
 

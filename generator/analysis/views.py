@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from generator.analysis.changes import Change, History
 from generator.analysis.corroboration import Corroboration, corroborate
 from generator.analysis.coverage import Coverage, source_coverage
 from generator.analysis.disagreements import (
@@ -23,46 +24,12 @@ from generator.analysis.disagreements import (
     only_source,
     versions,
 )
-from generator.analysis.history import Change, History
 from generator.analysis.origins import Origins, resolve_origins
 from generator.checks.quotes import QuoteIndex
 from generator.content import wording
 from generator.content.model import Citation, Content, Derivation, Fact, Scope, Sheet, Source
 from generator.speed.sameness import same, same_objects
 from generator.text.textmatch import Span
-
-SHEETS_DIR = "sheets"
-SOURCES_DIR = "sources"
-
-
-def sheet_page(sheet_id: str) -> str:
-    return f"{SHEETS_DIR}/{sheet_id}/index.md"
-
-
-def differences_page(sheet_id: str) -> str:
-    return f"{SHEETS_DIR}/{sheet_id}/differences.md"
-
-
-def corrections_page(sheet_id: str) -> str:
-    return f"{SHEETS_DIR}/{sheet_id}/corrections.md"
-
-
-def corrections_feed(sheet_id: str) -> str:
-    """The sheet's corrections as an Atom feed (:mod:`generator.downloads.feeds`)."""
-    return f"{SHEETS_DIR}/{sheet_id}/corrections.xml"
-
-
-SITE_CORRECTIONS_FEED = "corrections.xml"
-"""Every sheet's corrections as one Atom feed."""
-
-
-def source_page(source_id: str) -> str:
-    return f"{SOURCES_DIR}/{source_id}.md"
-
-
-SOURCES_INDEX = f"{SOURCES_DIR}/index.md"
-HOME = "index.md"
-FORMAT_PAGE = "format.md"
 
 
 def passage_anchor(fact_id: str, number: int) -> str:

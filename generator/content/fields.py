@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Generic, TypeVar, cast
 
-from generator.content.yamlload import Mapping, Node, Scalar, Sequence
+from generator.content.nodes import Mapping, Node, Scalar, Sequence
 from generator.problems import Loc, Problem
 
 T = TypeVar("T")

@@ -26,7 +26,7 @@ from generator.content.fields import (
     Text,
     Url,
 )
-from generator.content.yamlload import Node, Scalar
+from generator.content.nodes import Node, Scalar
 from generator.problems import Problem
 from generator.text.textmatch import normalize
 

@@ -33,6 +33,7 @@ from typing import Any
 import yaml
 from yaml import events as ev
 
+from generator.content.nodes import Mapping, Node, Scalar, Sequence
 from generator.problems import Loc, Problem
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
@@ -61,60 +62,6 @@ _FORBIDDEN_NAMES = {
     "\u2068": "FIRST STRONG ISOLATE",
     "\u2069": "POP DIRECTIONAL ISOLATE",
 }
-
-
-class Node:
-    """A composed YAML node with its 1-based position."""
-
-    __slots__ = ("col", "line")
-    kind = "node"
-
-    def __init__(self, line: int, col: int) -> None:
-        self.line = line
-        self.col = col
-
-
-class Scalar(Node):
-    """A scalar, always kept as the text written. ``plain`` is False when quoted or a block."""
-
-    __slots__ = ("plain", "value")
-    kind = "text"
-
-    def __init__(self, value: str, line: int, col: int, plain: bool) -> None:
-        super().__init__(line, col)
-        self.value = value
-        self.plain = plain
-
-    def __repr__(self) -> str:
-        return f"Scalar({self.value!r}@{self.line}:{self.col})"
-
-
-class Mapping(Node):
-    """A mapping from key text to ``(key node, value node)``, in the order written."""
-
-    __slots__ = ("entries",)
-    kind = "mapping"
-
-    def __init__(self, line: int, col: int) -> None:
-        super().__init__(line, col)
-        self.entries: dict[str, tuple[Scalar, Node]] = {}
-
-    def __repr__(self) -> str:
-        return f"Mapping({self.entries!r}@{self.line}:{self.col})"
-
-
-class Sequence(Node):
-    """A sequence of nodes."""
-
-    __slots__ = ("items",)
-    kind = "list"
-
-    def __init__(self, line: int, col: int) -> None:
-        super().__init__(line, col)
-        self.items: list[Node] = []
-
-    def __repr__(self) -> str:
-        return f"Sequence({self.items!r}@{self.line}:{self.col})"
 
 
 @dataclass

@@ -12,29 +12,25 @@ import functools
 import io
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import Any, BinaryIO
 
 from generator.analysis.disagreements import KINDS
-from generator.analysis.views import (
-    SITE_CORRECTIONS_FEED,
-    FactView,
-    SheetView,
-    SiteView,
-    corrections_feed,
-    sheet_key,
-    sheet_page,
-    source_page,
-)
+from generator.analysis.views import FactView, SheetView, SiteView, sheet_key
 from generator.content import wording
 from generator.content.fields import PartialDate
 from generator.content.model import Author, Derivation, Source
 from generator.downloads.feeds import sheet_feed, site_feed
+from generator.paths import (
+    SITE_CORRECTIONS_FEED,
+    archived_text,
+    corrections_feed,
+    sheet_downloads,
+    sheet_page,
+    source_page,
+)
 from generator.speed.sameness import same
-
-if TYPE_CHECKING:
-    from generator.render.pages import PageMemo
 
 FORMAT_NAME = "factsheet-facts"
 FORMAT_VERSION = 2
@@ -105,7 +101,7 @@ def _utf8(data: Any) -> bytes:
     return _dumps(data).encode("utf-8")
 
 
-def _num(value: Decimal | None) -> int | float | None:
+def json_number(value: Decimal | None) -> int | float | None:
     if value is None:
         return None
     return int(value) if value == value.to_integral_value() else float(value)
@@ -122,13 +118,13 @@ def fact_record(fact: FactView) -> dict[str, Any]:
         low, high = wording.bounds(f.value)
         value = {
             "text": wording.figure(f.value),
-            "amount": _num(f.value.amount),
-            "upper": _num(f.value.upper),
+            "amount": json_number(f.value.amount),
+            "upper": json_number(f.value.upper),
             "qualifier": f.value.qualifier,
             "unit": f.value.unit or None,
             "words": f.value.words,
-            "min": _num(low),
-            "max": _num(high),
+            "min": json_number(low),
+            "max": json_number(high),
         }
     record: dict[str, Any] = {
         "id": f.id,
@@ -164,8 +160,8 @@ def fact_record(fact: FactView) -> dict[str, Any]:
         "versions": [
             {
                 "source": v.source,
-                "amount": _num(v.amount),
-                "upper": _num(v.upper),
+                "amount": json_number(v.amount),
+                "upper": json_number(v.upper),
                 "qualifier": v.qualifier,
                 "as_written": v.as_written,
                 "attributed_to": v.attributed_to,
@@ -208,8 +204,8 @@ def _states(states: Any) -> dict[str, Any] | None:
     if states is None:
         return None
     out = {
-        "amount": _num(states.amount),
-        "upper": _num(states.upper),
+        "amount": json_number(states.amount),
+        "upper": json_number(states.upper),
         "qualifier": states.qualifier,
         "attributed_to": states.attributed_to,
         "speaker_unstated": True if states.speaker_unstated else None,
@@ -237,7 +233,7 @@ def source_record(source: Source, origins: list[str]) -> dict[str, Any]:
         "origins": origins,
         "notes": source.notes,
         "archive": {
-            "file": f"sources/{source.id}.txt",
+            "file": archived_text(source.id),
             "sha256": source.archive.sha256,
         },
         "page": source_page(source.id),
@@ -302,7 +298,7 @@ class Encoded:
     csv: bytes
 
 
-def encode_facts(site: SiteView, memo: PageMemo | None = None) -> dict[str, Encoded]:
+def encode_facts(site: SiteView, memo: DownloadMemo | None = None) -> dict[str, Encoded]:
     """Every fact's record, encoded; with a memo, kept for fact views that did not change."""
     last = memo.records if memo is not None else {}
     records: dict[str, Encoded] = {}
@@ -370,6 +366,22 @@ def _roots(site: SiteView, source: Source) -> list[str]:
 
 Fragments = dict[tuple[str, int], tuple[object, object, bytes]]
 """(kind, id(object)) -> (the object, what else the JSON depends on, the object as JSON)."""
+
+
+@dataclass
+class DownloadMemo:
+    """Downloads kept between runs (``serve``), each with the objects it was made from.
+
+    :class:`generator.render.pages.PageMemo` extends it with the pages and search entries.
+    """
+
+    files: dict[str, tuple[tuple[object, ...], dict[str, bytes], SheetRun]] = field(
+        default_factory=dict
+    )
+    """Sheet id -> (what its downloads are made from, their bytes, its run of facts)."""
+    records: dict[int, tuple[object, Encoded]] = field(default_factory=dict)
+    """id(fact view) -> (the fact view, its encoded record)."""
+    json: Fragments = field(default_factory=dict)
 
 
 class JsonTexts:
@@ -526,7 +538,7 @@ def csl_item(source: Source) -> dict[str, Any]:
 
 
 def files(
-    site: SiteView, memo: PageMemo | None = None, *, directory_urls: bool = True
+    site: SiteView, memo: DownloadMemo | None = None, *, directory_urls: bool = True
 ) -> dict[str, bytes]:
     """Every download of the site, by path (a sheet's own kept while it is unchanged)."""
     made: dict[str, bytes] = {}
@@ -552,7 +564,7 @@ class _InMemory(io.BytesIO):
 def write_files(
     site: SiteView,
     open_file: Callable[[str], BinaryIO],
-    memo: PageMemo | None = None,
+    memo: DownloadMemo | None = None,
     *,
     directory_urls: bool = True,
 ) -> None:
@@ -591,7 +603,7 @@ def write_files(
                     records.update(mine)
                 run = SheetRun.of(sheet, {f.fact.id: mine[id(f)][1] for f in sheet.facts})
                 del mine
-                base = f"sheets/{sheet.id}/"
+                base = sheet_downloads(sheet.id)
                 made = {
                     base + "facts.json": facts_json(site, [run], texts),
                     base + "facts.csv": facts_csv([run]),
@@ -617,7 +629,7 @@ def write_files(
         memo.records = records
     for source in site.content.sources.values():
         if source.text_bytes is not None:
-            with open_file(f"sources/{source.id}.txt") as out:
+            with open_file(archived_text(source.id)) as out:
                 out.write(source.text_bytes)
 
 

@@ -41,13 +41,14 @@ import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 
-from generator.analysis.history import Change, History
-from generator.analysis.views import (
+from generator.analysis.changes import Change, History
+from generator.analysis.views import SheetView
+from generator.paths import (
     HOME,
     SITE_CORRECTIONS_FEED,
-    SheetView,
     corrections_feed,
     corrections_page,
+    final_link,
     sheet_page,
 )
 
@@ -141,8 +142,6 @@ def _feed(
     fallback_updated: str,
     directory_urls: bool,
 ) -> bytes:
-    from generator.render.pages import final_link  # pages imports the downloads, and so this module
-
     entries = list(entries)
     feed = ET.Element("feed", {"xmlns": ATOM})  # every element in Atom's namespace
     _el(feed, "id", ident)

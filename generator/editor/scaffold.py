@@ -18,7 +18,8 @@ from pathlib import Path
 
 from generator.content.fields import SLUG_PATTERN
 from generator.content.loader import SHEET_FILE, SHEETS_DIR, load_content
-from generator.content.yamlload import Mapping, Node, Scalar, Sequence, load_yaml
+from generator.content.nodes import Mapping, Node, Scalar, Sequence
+from generator.content.yamlload import load_yaml
 from generator.editor.addsource import project_schema_ref
 from generator.editor.yamlwrite import (
     EditError,

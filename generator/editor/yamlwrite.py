@@ -22,7 +22,8 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.content.yamlload import Mapping, Node, Scalar, Sequence, load_yaml
+from generator.content.nodes import Mapping, Node, Scalar, Sequence
+from generator.content.yamlload import load_yaml
 
 MODELINE = "# yaml-language-server: $schema={ref}"
 

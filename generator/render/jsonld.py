@@ -33,7 +33,7 @@ from generator.analysis.disagreements import Version
 from generator.analysis.views import FactView, SheetView
 from generator.content import wording
 from generator.content.model import Author, Source
-from generator.downloads.exports import _num
+from generator.downloads.exports import json_number
 
 
 def person_or_organisation(author: Author) -> dict[str, Any]:
@@ -80,11 +80,11 @@ def _quantity(fact: FactView) -> dict[str, Any] | None:
     low, high = wording.bounds(value)
     out: dict[str, Any] = {"@type": "QuantitativeValue", "description": wording.figure(value)}
     if value.qualifier == "exact" and value.amount is not None:
-        out["value"] = _num(value.amount)
+        out["value"] = json_number(value.amount)
     if low is not None:
-        out["minValue"] = _num(low)
+        out["minValue"] = json_number(low)
     if high is not None:
-        out["maxValue"] = _num(high)
+        out["maxValue"] = json_number(high)
     if value.unit:
         out["unitText"] = value.unit
     return out

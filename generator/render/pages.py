@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import os
-import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,24 +17,23 @@ from typing import Any, BinaryIO
 import jinja2
 from markupsafe import Markup
 
-from generator.analysis.views import (
+from generator.analysis.views import SiteView, archive_segments, sheet_key, source_key
+from generator.content import wording
+from generator.content.format import json_schemas, reference
+from generator.downloads import exports
+from generator.paths import (
     FORMAT_PAGE,
     HOME,
     SITE_CORRECTIONS_FEED,
     SOURCES_INDEX,
-    SiteView,
-    archive_segments,
     corrections_feed,
     corrections_page,
     differences_page,
-    sheet_key,
+    final_link,
+    relative,
     sheet_page,
-    source_key,
     source_page,
 )
-from generator.content import wording
-from generator.content.format import json_schemas, reference
-from generator.downloads import exports
 from generator.render import escaping
 from generator.render.charts import sheet_charts
 from generator.render.jsonld import sheet_graph
@@ -79,58 +77,6 @@ def heading_attrs(anchor: str, *classes: str) -> Markup:
     """Python-Markdown attribute list for a heading: ``{#anchor .class}`` (ids are slugs)."""
     parts = [f"#{anchor}", *(f".{c}" for c in classes)]
     return Markup("{: " + " ".join(escaping.attr(p) for p in parts) + " }")
-
-
-def page_url(path: str, directory_urls: bool) -> str:
-    """Where a page (``x/y.md``) or file is published, relative to the site root.
-
-    ``directory_urls`` is the usual static-site layout (``x/y/``, ``x/`` for
-    ``x/index.md``); without it pages are ``x/y.html``. Other files keep their path.
-    """
-    if not path.endswith(".md"):
-        return path
-    stem = path[:-3]
-    if not directory_urls:
-        return stem + ".html"
-    if stem == "index":
-        return ""
-    if stem.endswith("/index"):
-        return stem[: -len("index")]
-    return stem + "/"
-
-
-@functools.lru_cache(maxsize=65536)
-def _final_path(from_page: str, target: str, directory_urls: bool) -> str:
-    here = page_url(from_page, directory_urls)
-    base = here.rstrip("/") if here.endswith("/") or not here else posixpath.dirname(here)
-    there = page_url(target, directory_urls)
-    if target == from_page:
-        return ""
-    path = posixpath.relpath(there or ".", base or ".")
-    if there.endswith("/") or not there:
-        path = "./" if path == "." else path + "/"
-    return path
-
-
-def final_link(
-    from_page: str, target: str, anchor: str | None = None, directory_urls: bool = True
-) -> str:
-    """A link between published URLs, for raw HTML (which no Markdown engine rewrites)."""
-    path = _final_path(from_page, target, directory_urls)
-    return f"{path}#{anchor}" if anchor else (path or "./")
-
-
-@functools.lru_cache(maxsize=65536)
-def _relative_path(from_page: str, target: str) -> str:
-    if target == from_page:
-        return ""
-    return posixpath.relpath(target, posixpath.dirname(from_page) or ".")
-
-
-def relative(from_page: str, target: str, anchor: str | None = None) -> str:
-    """A link from one page to another page or file, relative, as Markdown engines expect."""
-    path = _relative_path(from_page, target)
-    return f"{path}#{anchor}" if anchor else (path or "#")
 
 
 class Templates:
@@ -188,7 +134,7 @@ class Templates:
 
 
 @dataclass
-class PageMemo:
+class PageMemo(exports.DownloadMemo):
     """Pages, downloads and search entries kept between runs (``serve``).
 
     Each is kept with the objects it was made from; when those are the very same
@@ -198,12 +144,7 @@ class PageMemo:
 
     pages: dict[str, tuple[tuple[object, ...], str, object]] = field(default_factory=dict)
     """Path -> (what the page is made from, its Markdown, the view it showed)."""
-    files: dict[str, tuple[tuple[object, ...], dict[str, bytes], exports.SheetRun]] = field(
-        default_factory=dict
-    )
     search: dict[str, tuple[tuple[object, ...], list[SearchEntry]]] = field(default_factory=dict)
-    records: dict[int, tuple[object, exports.Encoded]] = field(default_factory=dict)
-    json: exports.Fragments = field(default_factory=dict)
     rendered: int = 0
     """Pages rendered in the last run (the rest came from the memo)."""
 

@@ -18,17 +18,9 @@ import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from generator.analysis.views import (
-    SheetView,
-    SiteView,
-    SourceView,
-    corrections_page,
-    differences_page,
-    sheet_key,
-    sheet_page,
-    source_page,
-)
+from generator.analysis.views import SheetView, SiteView, SourceView, sheet_key
 from generator.content import wording
+from generator.paths import corrections_page, differences_page, sheet_page, source_page
 
 
 @dataclass(frozen=True)

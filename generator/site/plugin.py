@@ -91,7 +91,8 @@ from generator.site.sanitize import Finding, check_site
 from generator.site.searchindex import SearchIndex
 from generator.speed.htmlstore import HtmlStore
 from generator.speed.pagecheck import CheckAsWritten
-from generator.speed.parallel import PageRenderer, default_jobs
+from generator.speed.pagerender import PageRenderer
+from generator.speed.parallel import default_jobs
 
 log = logging.getLogger("mkdocs.plugins.factsheet")
 
