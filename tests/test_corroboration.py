@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from generator.analysis.corroboration import corroborate
-from generator.analysis.origins import resolve_origins
 from generator.content.model import Archive, Citation, Fact, Source
+from generator.content.origins import resolve_origins
 
 
 def source(sid: str, *derived: str) -> Source:

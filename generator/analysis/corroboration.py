@@ -1,7 +1,7 @@
 """How many independent origins back a fact, in plain words.
 
 Corroboration counts origins, not citations: two outlets re-reporting the
-same wire story are one origin (see :mod:`generator.analysis.origins`), and a second
+same wire story are one origin (see :mod:`generator.content.origins`), and a second
 quote from the same source adds nothing.
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from generator.analysis.origins import Origins
 from generator.content.model import Fact, Source
+from generator.content.origins import Origins
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,10 +24,10 @@ from generator.analysis.disagreements import (
     only_source,
     versions,
 )
-from generator.analysis.origins import Origins, resolve_origins
 from generator.checks.quotes import QuoteIndex
 from generator.content import wording
 from generator.content.model import Citation, Content, Derivation, Fact, Scope, Sheet, Source
+from generator.content.origins import Origins, resolve_origins
 from generator.speed.sameness import same, same_objects
 from generator.text.textmatch import Span
 

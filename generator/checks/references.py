@@ -5,9 +5,9 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-from generator.analysis.origins import resolve_origins
 from generator.content.fields import Located
 from generator.content.model import Content, Sheet
+from generator.content.origins import resolve_origins
 from generator.problems import Loc, Problem
 from generator.speed.sameness import same_objects
 
