@@ -30,6 +30,7 @@ from generator.content.model import Citation, Content, Derivation, Fact, Scope, 
 from generator.content.origins import Origins, resolve_origins
 from generator.speed.sameness import same, same_objects
 from generator.text.textmatch import Span
+from generator.text.vocabulary import QUALIFIER_WORDS
 
 
 def passage_anchor(fact_id: str, number: int) -> str:
@@ -159,7 +160,7 @@ class FactView:
         value = self.fact.value
         if value is None or value.qualifier in ("range", "vague"):
             return ""
-        return wording.QUALIFIER_WORDS.get(value.qualifier, "")
+        return QUALIFIER_WORDS.get(value.qualifier, "")
 
     @property
     def number_words(self) -> str:

@@ -29,6 +29,7 @@ from generator.content.fields import (
 from generator.content.nodes import Node, Scalar
 from generator.problems import Problem
 from generator.text.textmatch import normalize
+from generator.text.vocabulary import QUALIFIERS
 
 SCHEMA_VERSION = 1
 
@@ -192,9 +193,8 @@ def quantity_fields(*, for_citation: bool = False) -> dict[str, Field[Any]]:
     return {
         "amount": Number("The number in plain digits: 1400000 for '1.4 million'."),
         "qualifier": Choice(
-            "How exact the number is: "
-            + "; ".join(f"{k}: {v}" for k, v in model.QUALIFIERS.items()),
-            tuple(model.QUALIFIERS),
+            "How exact the number is: " + "; ".join(f"{k}: {v}" for k, v in QUALIFIERS.items()),
+            tuple(QUALIFIERS),
             required=not for_citation,
         ),
         "unit": Text("What is counted, in the plural: accounts, posts, months.", max_length=80),
@@ -241,7 +241,7 @@ STATED = Record(
         "upper": Number("The upper end of a range this source states."),
         "qualifier": Choice(
             "The qualifier this source uses, if different.",
-            tuple(k for k in model.QUALIFIERS if k != "vague"),
+            tuple(k for k in QUALIFIERS if k != "vague"),
         ),
         "attributed_to": Text(
             "Who this source says made the statement, if different (named in this citation's "

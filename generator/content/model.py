@@ -16,20 +16,6 @@ from decimal import Decimal
 
 from generator.content.fields import Located, PartialDate
 
-QUALIFIERS: dict[str, str] = {
-    "exact": "the figure as stated, with no qualifier",
-    "about": "about / around / approximately / roughly",
-    "nearly": "nearly / almost: a little below the figure",
-    "more-than": "more than / over: above the figure",
-    "at-least": "at least: the figure or more",
-    "up-to": "up to / as many as: the figure or less",
-    "fewer-than": "fewer than / under: below the figure",
-    "range": "between 'amount' and 'upper'",
-    "vague": "an amount the source gives only in words ('hundreds of thousands'): "
-    "the editor gives 'words' and the bounds 'min' and 'max'",
-}
-"""Canonical qualifiers, with what each means (shown in the YAML reference)."""
-
 SOURCE_TYPES = (
     "news-article",
     "wire-report",

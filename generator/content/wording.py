@@ -10,36 +10,12 @@ from decimal import Decimal
 
 from generator.content.fields import PartialDate
 from generator.content.model import Quantity
-
-QUALIFIER_WORDS = {
-    "exact": "",
-    "about": "about",
-    "nearly": "nearly",
-    "more-than": "more than",
-    "at-least": "at least",
-    "up-to": "up to",
-    "fewer-than": "fewer than",
-}
+from generator.text.vocabulary import MONTHS, QUALIFIER_WORDS
 
 _SCALES = (
     (Decimal(10) ** 12, "trillion"),
     (Decimal(10) ** 9, "billion"),
     (Decimal(10) ** 6, "million"),
-)
-
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
 )
 
 

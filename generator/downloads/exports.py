@@ -31,6 +31,7 @@ from generator.paths import (
     source_page,
 )
 from generator.speed.sameness import same
+from generator.text.vocabulary import QUALIFIERS
 
 FORMAT_NAME = "factsheet-facts"
 FORMAT_VERSION = 2
@@ -672,19 +673,7 @@ def download_schema() -> dict[str, Any]:
             "text": _TEXT,
             "amount": _nullable(_NUMBER),
             "upper": _nullable(_NUMBER),
-            "qualifier": {
-                "enum": [
-                    "exact",
-                    "about",
-                    "nearly",
-                    "more-than",
-                    "at-least",
-                    "up-to",
-                    "fewer-than",
-                    "range",
-                    "vague",
-                ]
-            },
+            "qualifier": {"enum": list(QUALIFIERS)},
             "unit": _nullable(_TEXT),
             "words": _nullable(_TEXT),
             "min": _nullable(_NUMBER),

@@ -110,20 +110,24 @@ class Chart:
         return self.height - AXIS + 4
 
 
+BAR_KINDS = {
+    "exact": "exact",
+    "about": "approx",
+    "more-than": "lower",
+    "at-least": "lower",
+    "nearly": "upper",
+    "fewer-than": "upper",
+    "up-to": "upper",
+    "range": "band",
+    "vague": "band",
+}
+"""How the bar of each qualifier (:data:`generator.text.vocabulary.QUALIFIERS`) is drawn."""
+
+
 def _kind(fact: FactView) -> str:
     value = fact.fact.value
     assert value is not None
-    return {
-        "exact": "exact",
-        "about": "approx",
-        "more-than": "lower",
-        "at-least": "lower",
-        "nearly": "upper",
-        "fewer-than": "upper",
-        "up-to": "upper",
-        "range": "band",
-        "vague": "band",
-    }[value.qualifier]
+    return BAR_KINDS[value.qualifier]
 
 
 def _extent(fact: FactView) -> tuple[Decimal, Decimal]:

@@ -102,6 +102,8 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+from generator.text.vocabulary import MONTHS
+
 __all__ = [
     "QUALIFIER_FAMILIES",
     "StatedDate",
@@ -288,20 +290,6 @@ _ORDINALS_AND_FRACTIONS = frozenset(
         "halves",
     ]
 )
-_MONTH_NAMES = (  # not calendar.month_name: that follows the process locale
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 _MONTH_ABBREVIATIONS = (
     "Jan",
     "Feb",
@@ -316,8 +304,8 @@ _MONTH_ABBREVIATIONS = (
     "Nov",
     "Dec",
 )
-_MONTHS: dict[str, int] = {name.lower(): i for i, name in enumerate(_MONTH_NAMES, 1)} | {
-    a.lower(): _MONTH_NAMES.index(next(n for n in _MONTH_NAMES if n.startswith(a[:3]))) + 1
+_MONTHS: dict[str, int] = {name.lower(): i for i, name in enumerate(MONTHS, 1)} | {
+    a.lower(): MONTHS.index(next(n for n in MONTHS if n.startswith(a[:3]))) + 1
     for a in _MONTH_ABBREVIATIONS
 }
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -371,7 +359,7 @@ def _cased(names: Sequence[str]) -> str:
     return "|".join(sorted(forms, key=len, reverse=True))
 
 
-_MONTH_FULL = _cased(_MONTH_NAMES)
+_MONTH_FULL = _cased(MONTHS)
 _MONTH_ABBR = _cased(_MONTH_ABBREVIATIONS)
 _MONTH = rf"(?:(?:{_MONTH_FULL})\b|(?:{_MONTH_ABBR})\b\.?)"
 _WEEKDAY = _cased(_WEEKDAYS)
@@ -479,11 +467,7 @@ _DATE_START_RE = re.compile(  # a digit run, or a month or weekday name; flat li
     "|".join(  # branches let ``re`` skip quickly to the next candidate
         [
             *(f"{d}[0-9]*" for d in "0123456789"),
-            *(
-                f
-                for n in (*_WEEKDAYS, *_MONTH_NAMES, *_MONTH_ABBREVIATIONS)
-                for f in (n, n.upper())
-            ),
+            *(f for n in (*_WEEKDAYS, *MONTHS, *_MONTH_ABBREVIATIONS) for f in (n, n.upper())),
         ]
     )
 )
@@ -1077,7 +1061,7 @@ _MAYBE_RE = re.compile(  # lower-cased text: every number, vague amount and date
             "many",
             "few",
             "couple",
-            *(w.lower() for w in (*_MONTH_NAMES, *_MONTH_ABBREVIATIONS, *_WEEKDAYS)),
+            *(w.lower() for w in (*MONTHS, *_MONTH_ABBREVIATIONS, *_WEEKDAYS)),
         ]
     )
 )
