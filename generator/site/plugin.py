@@ -83,7 +83,7 @@ from generator.generate import Generated, Memo, generate
 from generator.problems import Problem, format_problems
 from generator.render.escaping import attr
 from generator.render.pages import OnDisk, RenderedSite
-from generator.site import preview, watch
+from generator.site import mkdocs_internals, preview, watch
 from generator.site.errorpage import error_page
 from generator.site.project import HISTORY_POLICIES
 from generator.site.rawhtml import Lifted, lift, restore
@@ -318,7 +318,7 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
                 if not renderer.apply(page):
                     plain_render(config, files)
 
-            page.render = render  # type: ignore[method-assign]
+            mkdocs_internals.replace_render(page, render)
         return page
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
@@ -377,13 +377,13 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
         for path, content in outputs.items():
             if isinstance(content, OnDisk):
                 file = File.generated(config, path, abs_src_path=str(content.path))
-                file.copy_file = functools.partial(_link_file, file)  # type: ignore[method-assign]
+                mkdocs_internals.replace_copy_file(file, functools.partial(_link_file, file))
             else:
                 file = File.generated(config, path, content=content)
             modified = everything or self.previous.get(path) != content
             if modified:
                 changed.add(path)
-            file.is_modified = functools.partial(bool, modified)  # type: ignore[method-assign]
+            mkdocs_internals.mark_modified(file, modified)
             _replace(files, file)
         self.gone = [dest for path, dest in self.previous_dest.items() if path not in outputs]
         if self.serving:

@@ -14,10 +14,9 @@ theme environment) and runs MkDocs' own page steps for the changed pages only
 a build. Anything else takes the full rebuild. The result is the site a clean build gives
 (``tests/test_serve.py``).
 
-This reaches into two functions MkDocs does not export (``_populate_page`` and
-``_build_page`` of ``mkdocs.commands.build``, stable through 1.6.x, which the dependency
-range pins); :func:`available` says whether they are there, and without them every
-rebuild is a full one.
+This uses two functions MkDocs does not export, through
+:mod:`generator.site.mkdocs_internals`; :func:`available` says whether they are there,
+and without them every rebuild is a full one.
 """
 
 from __future__ import annotations
@@ -27,10 +26,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
-from mkdocs.commands import build as mkdocs_build
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
+
+from generator.site import mkdocs_internals
 
 SAFE_PLUGINS = frozenset({"search", "material/search", "factsheet"})
 """Plugins whose build-wide events the fast path may skip (it runs their page events)."""
@@ -48,9 +48,7 @@ class LastBuild:
 
 
 def available() -> bool:
-    return callable(getattr(mkdocs_build, "_populate_page", None)) and callable(
-        getattr(mkdocs_build, "_build_page", None)
-    )
+    return mkdocs_internals.can_render_pages_again()
 
 
 def config_stamp(config: MkDocsConfig) -> tuple[int, int] | None:
@@ -93,11 +91,11 @@ def render_pages(last: LastBuild, pages: dict[str, str], downloads: dict[str, by
         file = files.get_file_from_path(path)
         assert file is not None and file.page is not None, path
         file.content_string = markdown
-        mkdocs_build._populate_page(file.page, config, files)
+        mkdocs_internals.populate_page(file.page, config, files)
         changed.append(file)
     doc_files = files.documentation_pages()
     for file in changed:
         assert file.page is not None
-        mkdocs_build._build_page(file.page, config, doc_files, last.nav, last.env)
+        mkdocs_internals.build_page(file.page, config, doc_files, last.nav, last.env)
         written.append(file.dest_uri)
     return written

@@ -13,8 +13,8 @@ polling of these directories stops: scanning thousands of files every half secon
 takes the interpreter away from the rebuilds. With native events the server waits
 :data:`NATIVE_BUILD_DELAY` for more changes before rebuilding, instead of 0.1 s.
 
-Asking ``LiveReloadServer`` for a rebuild uses its private condition variable (MkDocs
-1.6, which the dependency range pins); without it, :func:`watch` falls back to
+Asking ``LiveReloadServer`` for a rebuild uses its private condition variable, through
+:mod:`generator.site.mkdocs_internals`; without it, :func:`watch` falls back to
 ``server.watch``.
 """
 
@@ -29,6 +29,8 @@ from mkdocs.livereload import LiveReloadServer
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
+
+from generator.site import mkdocs_internals
 
 log = logging.getLogger("mkdocs.plugins.factsheet")
 
@@ -97,16 +99,7 @@ class ChangeHandler(FileSystemEventHandler):
             self.rebuild()
 
     def rebuild(self) -> None:
-        condition = self.server._rebuild_cond
-        with condition:
-            self.server._want_rebuild = True
-            condition.notify_all()
-
-
-def can_ask_for_rebuilds(server: LiveReloadServer) -> bool:
-    return isinstance(getattr(server, "_rebuild_cond", None), threading.Condition) and hasattr(
-        server, "_want_rebuild"
-    )
+        mkdocs_internals.ask_for_rebuild(self.server)
 
 
 def watch(server: LiveReloadServer, directories: list[Path]) -> BaseObserver | None:
@@ -116,7 +109,7 @@ def watch(server: LiveReloadServer, directories: list[Path]) -> BaseObserver | N
     are not available here.
     """
     directories = [d for d in directories if d.is_dir()]
-    if not can_ask_for_rebuilds(server):
+    if not mkdocs_internals.can_ask_for_rebuilds(server):
         for directory in directories:
             server.watch(str(directory))
         return None

@@ -31,6 +31,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from generator.site import mkdocs_internals
 from generator.speed.parallel import dump, load
 
 
@@ -150,7 +151,7 @@ class PageRenderer:
 
     def _render(self, file: File, prepare: Callable[[Page], str], capture: _Capture) -> _Rendered:
         page = file.page if file.page is not None else Page(None, file, self.config)
-        self.config._current_page = page
+        mkdocs_internals.set_current_page(self.config, page)
         capture.records = []
         markdown = prepare(page)
         page.render(self.config, self.files)
@@ -161,7 +162,7 @@ class PageRenderer:
             _digest(markdown),
             page.content or "",
             page.toc,
-            page._title_from_render,
+            mkdocs_internals.rendered_title(page),
             page.present_anchor_ids,
             links,
             capture.records,
@@ -194,7 +195,7 @@ class PageRenderer:
             return False
         page.content = found.content
         page.toc = found.toc
-        page._title_from_render = found.title
+        mkdocs_internals.set_rendered_title(page, found.title)
         page.present_anchor_ids = found.anchors
         if found.links is not None:
             by_uri = self.files.src_uris
