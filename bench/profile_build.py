@@ -61,7 +61,7 @@ STAGES: tuple[tuple[str, int, str, str], ...] = (
     ("sheet_charts", 4, "generator.render.charts:sheet_charts", ""),
     ("archive_segments (source pages)", 4, "generator.analysis.views:archive_segments", ""),
     ("source_coverage (source pages)", 4, "generator.analysis.coverage:source_coverage", ""),
-    ("exports.write_files (downloads)", 3, "generator.downloads.exports:write_files", ""),
+    ("exports.write_downloads (downloads)", 3, "generator.downloads.exports:write_downloads", ""),
     ("dump_json", 4, "generator.downloads.exports:dump_json", ""),
     ("run_mkdocs: the MkDocs step", 1, "generator.site.build:run_mkdocs", ""),
     ("load_config + plugins", 2, "mkdocs.config.base:load_config", ""),

@@ -95,12 +95,12 @@ def gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while the pipeline builds its many small objects.
 
     Loading a large fact base creates hundreds of thousands of objects that all stay
-    alive, and each automatic collection re-scans them: at 10,000 facts that doubles
-    the time of ``check``. Reference counting still frees everything as usual.
+    alive, and each automatic collection re-scans them, again and again. Reference
+    counting still frees everything as usual.
 
     On the way out, what the pipeline made is frozen (``gc.freeze``) before collection
     resumes: otherwise the first allocation afterwards would scan all of it as young
-    objects (0.4 s after ``check`` at 10,000 facts). The next run thaws it, so a process
+    objects. The next run thaws it, so a process
     that runs the pipeline again (tests, a library user) still collects its old cycles.
     """
     enabled = gc.isenabled()

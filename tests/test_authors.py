@@ -31,7 +31,8 @@ from generator.analysis.history import read_history
 from generator.analysis.views import build_views
 from generator.content.model import Archive, Author, Source
 from generator.content.yamlload import load_yaml
-from generator.downloads.exports import author_record, csl_item, files
+from generator.downloads.exports import author_record, csl_item
+from generator.downloads.exports import downloads as made_downloads
 from generator.editor.addsource import Metadata, source_yaml, split_author
 from generator.generate import check
 from generator.render.jsonld import person_or_organisation
@@ -108,7 +109,7 @@ def downloads(project: Path, content: str = "content") -> dict[str, bytes]:
         p.format() for p in [*loaded.problems, *findings.problems]
     ]
     view = build_views(loaded.content, findings.quotes, read_history(project / content))
-    return files(view)
+    return made_downloads(view)
 
 
 def csl_documents(made: dict[str, bytes]) -> dict[str, list[dict[str, Any]]]:

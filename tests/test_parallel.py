@@ -32,7 +32,10 @@ def build(project: Path, out: Path, jobs: int, lift: bool = True) -> str:
     config = project / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     jobbed = project / f"mkdocs-{jobs}-{lift}.yml"
-    options = f"  - factsheet:\n      jobs: {jobs}\n      lift: {str(lift).lower()}\n"
+    options = (
+        f"  - factsheet:\n      jobs: {jobs}\n"
+        f"      raw_html_bypasses_markdown: {str(lift).lower()}\n"
+    )
     jobbed.write_text(text.replace("  - factsheet\n", options), encoding="utf-8")
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
     proc = subprocess.run(
@@ -151,3 +154,15 @@ def test_fork_map_stops_its_workers_when_its_own_share_fails(tmp_path: Path) -> 
     with pytest.raises(ProcessLookupError):  # gone, not left as a zombie
         os.kill(worker, 0)
     assert set(Path(tempfile.gettempdir()).glob("factsheet-task-*")) == before
+
+
+def test_the_old_option_name_lift_still_works_with_a_warning() -> None:
+    """``lift`` was renamed ``raw_html_bypasses_markdown``: old configurations keep working."""
+    from generator.site.plugin import FactsheetConfig
+
+    config = FactsheetConfig()
+    config.load_dict({"lift": False})
+    errors, warnings = config.validate()
+    assert errors == []
+    assert config.raw_html_bypasses_markdown is False
+    assert any("lift" in w and "raw_html_bypasses_markdown" in w for _, w in warnings), warnings

@@ -49,7 +49,7 @@ def test_a_retracted_fact_is_retracted_in_every_output(project: Path) -> None:
 
     result = generate(project / "content", project / "templates")
     assert result.site is not None, [p.format() for p in result.problems]
-    files, pages = result.site.files, result.site.pages
+    files, pages = result.site.downloads, result.site.pages
     for prefix in ("", f"sheets/{sheet.id}/"):
         facts = {f["id"]: f for f in json.loads(files[prefix + "facts.json"])["facts"]}
         rows = list(csv.DictReader(io.StringIO(files[prefix + "facts.csv"].decode("utf-8"))))

@@ -466,8 +466,8 @@ _KEY_NAMES: dict[tuple[str, ...], tuple[str, ...]] = {}
 class Located:
     """Where a record and the value of each of its keys start (its file, lines, columns).
 
-    Only positions are kept, not the YAML nodes they were read from: at 100,000 facts
-    the node trees were 370-570 MiB that nothing read after loading (problems found
+    Only positions are kept, not the YAML nodes they were read from: the node trees
+    are large, and nothing reads them after loading (problems found
     while converting a file are located with its nodes, which are dropped after).
     Two are equal when they are of the same file and the record and each of its values
     start at the same places; the values themselves are the model's to compare.

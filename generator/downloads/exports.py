@@ -376,7 +376,7 @@ class DownloadMemo:
     :class:`generator.render.pages.PageMemo` extends it with the pages and search entries.
     """
 
-    files: dict[str, tuple[tuple[object, ...], dict[str, bytes], SheetRun]] = field(
+    sheets: dict[str, tuple[tuple[object, ...], dict[str, bytes], SheetRun]] = field(
         default_factory=dict
     )
     """Sheet id -> (what its downloads are made from, their bytes, its run of facts)."""
@@ -538,12 +538,12 @@ def csl_item(source: Source) -> dict[str, Any]:
     return item
 
 
-def files(
+def downloads(
     site: SiteView, memo: DownloadMemo | None = None, *, directory_urls: bool = True
 ) -> dict[str, bytes]:
     """Every download of the site, by path (a sheet's own kept while it is unchanged)."""
     made: dict[str, bytes] = {}
-    write_files(site, functools.partial(_InMemory, made), memo, directory_urls=directory_urls)
+    write_downloads(site, functools.partial(_InMemory, made), memo, directory_urls=directory_urls)
     return made
 
 
@@ -562,7 +562,7 @@ class _InMemory(io.BytesIO):
         super().close()
 
 
-def write_files(
+def write_downloads(
     site: SiteView,
     open_file: Callable[[str], BinaryIO],
     memo: DownloadMemo | None = None,
@@ -572,8 +572,8 @@ def write_files(
     """Write every download, each to ``open_file(path)`` (which this closes), in order.
 
     The site's facts.json and facts.csv are written a sheet at a time, as each sheet's
-    own files are made: without a memo nothing of a sheet is kept once it is written (at
-    100,000 facts the downloads are 600 MB, held twice or three times over when joined).
+    own files are made: without a memo nothing of a sheet is kept once it is written (the
+    downloads of a large site would otherwise be held two or three times over when joined).
     ``directory_urls`` says how pages are published, for the links of the Atom feeds.
     """
     last = memo.records if memo is not None else {}
@@ -589,7 +589,7 @@ def write_files(
         site_csv.write(CSV_HEADER.encode("utf-8"))
         comma = b""
         for sheet in site.sheets:
-            hit = memo.files.get(sheet.id) if memo is not None else None
+            hit = memo.sheets.get(sheet.id) if memo is not None else None
             if hit is not None and hit[2].sheet is sheet:  # the very view of the last run
                 key = hit[0]
             else:
@@ -625,7 +625,7 @@ def write_files(
     with open_file(SITE_CORRECTIONS_FEED) as out:
         out.write(site_feed(site.sheets, directory_urls=directory_urls))
     if memo is not None:
-        memo.files = kept
+        memo.sheets = kept
         memo.json = texts.made
         memo.records = records
     for source in site.content.sources.values():

@@ -63,7 +63,7 @@ class OnDisk:
 class RenderedSite:
     pages: dict[str, str | OnDisk] = field(default_factory=dict)
     """Markdown pages by path (``sheets/x/index.md``)."""
-    files: dict[str, bytes | OnDisk] = field(default_factory=dict)
+    downloads: dict[str, bytes | OnDisk] = field(default_factory=dict)
     """Other files to publish as they are (downloads, schemas, archived texts)."""
     nav: list[str | tuple[str, list[str]]] = field(default_factory=list)
     """Navigation: page paths, and sections as (title, page paths), in order."""
@@ -243,14 +243,14 @@ def render_site(
     tasks: list[Callable[[], Any]]
     if out_dir is None:
         downloads_task = functools.partial(
-            exports.files, view, memo, directory_urls=templates.directory_urls
+            exports.downloads, view, memo, directory_urls=templates.directory_urls
         )
         tasks = [*(task for _, task in pending), downloads_task]
     else:
         tasks = [
             *(functools.partial(_page_to_file, t, out_dir / "pages" / p) for p, t in pending),
             functools.partial(
-                _files_to_disk, view, out_dir / "files", directory_urls=templates.directory_urls
+                _downloads_to_disk, view, out_dir / "files", directory_urls=templates.directory_urls
             ),
         ]
     *markdowns, downloads = fork_map(tasks, jobs if memo is None else 1)
@@ -261,13 +261,13 @@ def render_site(
     if memo is not None:
         memo.pages = kept
         memo.rendered = len(pending)
-    site.files.update(downloads)
+    site.downloads.update(downloads)
     site.search = _search(view, memo)
     site.search_pages = indexed_pages(view)
     for name, schema in json_schemas().items():
-        site.files[f"schemas/{name}"] = exports.dump_json(schema, pretty=True)
-    site.files[f"schemas/facts-download.v{exports.FORMAT_VERSION}.schema.json"] = exports.dump_json(
-        exports.download_schema(), pretty=True
+        site.downloads[f"schemas/{name}"] = exports.dump_json(schema, pretty=True)
+    site.downloads[f"schemas/facts-download.v{exports.FORMAT_VERSION}.schema.json"] = (
+        exports.dump_json(exports.download_schema(), pretty=True)
     )
     return site
 
@@ -285,7 +285,7 @@ def _page_to_file(render: Callable[[], str], target: Path) -> str | OnDisk:
     return _write(target, data)
 
 
-def _files_to_disk(
+def _downloads_to_disk(
     view: SiteView, folder: Path, *, directory_urls: bool = True
 ) -> dict[str, OnDisk]:
     """Write the downloads under ``folder`` as they are made (a build keeps none in memory)."""
@@ -297,7 +297,7 @@ def _files_to_disk(
         written[path] = OnDisk(target)
         return open(target, "wb")
 
-    exports.write_files(view, open_file, directory_urls=directory_urls)
+    exports.write_downloads(view, open_file, directory_urls=directory_urls)
     return written
 
 

@@ -18,7 +18,7 @@ MkDocs events used (see https://www.mkdocs.org/dev-guide/plugins/#events):
                 while serving, they are shown on the site's front page instead,
                 and the server keeps running until the YAML is fixed.
 ``on_nav``      in a build, forks workers that render a share of the pages on other
-                cores (:mod:`generator.speed.parallel`); ``on_pre_page`` lets each page take
+                cores (:mod:`generator.speed.pagerender`); ``on_pre_page`` lets each page take
                 its worker's rendering when its Markdown is exactly the one rendered.
 ``on_page_markdown`` marks the fact pages so that Material's search skips parsing their
                 HTML (the generator describes their sections itself,
@@ -121,8 +121,11 @@ class FactsheetConfig(base.Config):
     jobs = c.Type(int, default=0)
     """Processes that render and check pages in a build, this one included (0: one per core,
     at most four; 1: serial, pages checked after the build)."""
-    lift = c.Type(bool, default=True)
-    """Set raw HTML blocks aside while Markdown converts a page (see generator.site.rawhtml)."""
+    raw_html_bypasses_markdown = c.Type(bool, default=True)
+    """The generator's raw HTML blocks are set aside while Python-Markdown converts a page,
+    and put back after (see generator.site.rawhtml): the page is the same, converted faster."""
+    lift = c.Deprecated(moved_to="raw_html_bypasses_markdown")
+    """The old name of ``raw_html_bypasses_markdown``."""
     history = c.Choice(HISTORY_POLICIES, default="require")
     """A shallow git history of the content: fail the build (``require``), or build
     without change dates (``allow-shallow``); see generator.analysis.history."""
@@ -368,7 +371,7 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
             # only scan what that loop creates (and forked workers share them unchanged).
             gc.freeze()
         nav = _nav(site)
-        outputs: dict[str, str | bytes | OnDisk] = {**site.pages, **site.files}
+        outputs: dict[str, str | bytes | OnDisk] = {**site.pages, **site.downloads}
         # In a dirty rebuild (the preview), MkDocs renders and copies only the files
         # marked modified: those whose content changed since the last build, or all of
         # them when the navigation (drawn on every page) changed.
@@ -402,7 +405,11 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
         uri = page.file.src_uri
         if self.site is not None and uri in self.site.search_pages:
             page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
-        if self.config.lift and self.site is not None and uri in self.site.pages:
+        if (
+            self.config.raw_html_bypasses_markdown
+            and self.site is not None
+            and uri in self.site.pages
+        ):
             lifted = lift(markdown)
             if lifted.blocks:
                 self.lifted[uri] = lifted
@@ -472,11 +479,11 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
         self.downloads_written = True
         if self.site is None or self.files is None:
             return
-        for path in self.site.files:
+        for path in self.site.downloads:
             file = self.files.get_file_from_path(path)
             if file is not None and file.generated_by is not None:
                 file.content_bytes = b""
-            self.site.files[path] = b""
+            self.site.downloads[path] = b""
 
     def on_env(
         self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files
@@ -601,7 +608,7 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
             site = generated.site
             outputs: dict[str, str | bytes | OnDisk] = {}
             if site is not None:
-                outputs = {**site.pages, **site.files}
+                outputs = {**site.pages, **site.downloads}
             changed = {p: c for p, c in outputs.items() if self.previous.get(p) != c}
             if (
                 site is None
@@ -644,9 +651,9 @@ def _link_file(file: File, dirty: bool = False) -> None:
     """Publish a download the build wrote to its scratch directory: a hard link, not a copy.
 
     The scratch directory is next to the site, on the same file system, and is deleted
-    after the build: linking saves writing the downloads' bytes again (600 MB at 100,000
-    facts). Where a link cannot be made (another file system, one without links, a file
-    already there), the file is copied as MkDocs would.
+    after the build: linking saves writing the downloads' bytes again. Where a link
+    cannot be made (another file system, one without links, a file already there), the
+    file is copied as MkDocs would.
     """
     if dirty and not file.is_modified():
         return

@@ -3,8 +3,8 @@
 ``mkdocs serve`` rebuilds with :func:`mkdocs.commands.build.build` after every save. Even
 a "dirty" build, which renders only the pages marked modified, reloads the configuration,
 lists every file of the theme (thousands, for Material), makes a ``File`` per page, draws
-the navigation and writes the sitemap, the 404 page and the whole search index again:
-about a second at 10,000 facts, before the generator has done anything.
+the navigation and writes the sitemap, the 404 page and the whole search index again,
+before the generator has done anything.
 
 When an edit changes neither the configuration, the templates, the set of pages, the
 navigation, nor a page that Material's search indexes itself, the plugin instead keeps

@@ -1,12 +1,12 @@
 """Delete a build's leftovers without making the editor wait for it.
 
-Once a build has put the new site in place, the previous site (renamed aside) and
-the scratch directory of pages and downloads are of no more use. At 100,000 facts
-they are some 25,000 files and two gigabytes, and deleting them took 4 to 66 s on
-the benchmark's machine (ext4 mounted with ``discard``, where every freed extent is
-trimmed): a separate process deletes them, in a session of its own, and the command
-returns as soon as the site is published. Whatever a deletion could not finish (the
-machine went down) is deleted by the next build (:func:`leftovers`).
+Once a build has put the new site in place, the previous site (renamed aside) and the
+scratch directory of pages and downloads are of no more use. For a large site they are
+tens of thousands of files, and deleting them can take a long time (on ext4 mounted with
+``discard`` every freed extent is trimmed): a separate process deletes them, in a
+session of its own, and the command returns as soon as the site is published. Whatever a
+deletion could not finish (the machine went down) is deleted by the next build
+(:func:`leftovers`).
 """
 
 from __future__ import annotations

@@ -1,12 +1,12 @@
 """Pages' HTML kept in a temporary file, not in memory, between MkDocs' two page loops.
 
 MkDocs converts every page's Markdown first and renders the theme around each page
-afterwards, so a build holds the HTML of every page at once: at 100,000 facts over a
-gigabyte of text. In a build, the plugin puts each fact page's HTML here once MkDocs has
-converted it (``on_page_content``), leaves an empty string in its place, and takes it
-back just before the theme renders the page (``on_page_context``); after the page is
-written (``on_post_page``) it lets it go. The text comes back exactly as it went in
-(UTF-8 with ``surrogatepass``, so even a lone surrogate survives).
+afterwards, so a build holds the HTML of every page at once. In a build, the plugin puts
+each fact page's HTML here once MkDocs has converted it (``on_page_content``), leaves an
+empty string in its place, and takes it back just before the theme renders the page
+(``on_page_context``); after the page is written (``on_post_page``) it lets it go. The
+text comes back exactly as it went in (UTF-8 with ``surrogatepass``, so even a lone
+surrogate survives).
 """
 
 from __future__ import annotations

@@ -48,10 +48,10 @@ T = TypeVar("T")
 def in_child(task: Callable[[], T]) -> T:
     """Run ``task`` in a forked process and return what it returned (pickled via a file).
 
-    Whatever the task allocated on the way goes when that process ends: a build runs
-    the generator this way, so its model and views (over a gigabyte at 100,000 facts)
-    are not held while MkDocs runs. Where fork is unavailable, or the process fails, the
-    task runs here instead (an error then surfaces as usual).
+    Whatever the task allocated on the way goes when that process ends: a build runs the
+    generator this way, so its model and views are not held while MkDocs runs. Where
+    fork is unavailable, or the process fails, the task runs here instead (an error then
+    surfaces as usual).
     """
     if not hasattr(os, "fork"):
         return task()

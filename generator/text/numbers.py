@@ -325,7 +325,7 @@ def _trie(words: Sequence[str]) -> str:
     of horizontal space.
 
     ``re`` tries the branches of an alternation one by one at every position; a factored
-    alternation fails after one or two character tests, several times faster.
+    alternation fails after one or two character tests.
     """
     tree: dict[str, dict[str, Any]] = {}
     for word in words:

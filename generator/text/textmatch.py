@@ -42,9 +42,9 @@ _MARKS = tuple((chr(code), plain) for code, plain in _TABLE.items())
 def _fold_marks(text: str) -> str:
     """``text.translate(_TABLE)``: typographic quotes and dashes as ASCII.
 
-    For an archived text, replacing each mark where it occurs is about 60 times faster
-    (``str.translate`` with a dict looks every character up in Python's mapping, a third
-    of a second for the 1,000 texts of 10,000 facts); for a quote, translate is cheaper.
+    For an archived text, replacing each mark where it occurs is much faster
+    (``str.translate`` with a dict looks every character up in Python's mapping); for a
+    quote, translate is cheaper. ``bench/PROFILE.md`` has the measurements.
     """
     if len(text) < 256:
         return text.translate(_TABLE)
@@ -115,7 +115,7 @@ class ArchivedText:
             else (" " if translated else "")
         )
         # positions as arrays of C integers: as lists (a pointer and an int object per
-        # word) they were about 300 MB at 100,000 facts, most of what the views held
+        # word) they were most of what the views held
         self._norm_starts: array[int] | None = None
         self._base_starts: array[int] = array("I")
         self._base_map: list[int] | None = None
