@@ -35,6 +35,7 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, MkDocsException
 
+from generator import speed
 from generator.content.loader import load_content
 from generator.content.model import Content
 from generator.generate import Generated, generate
@@ -82,15 +83,18 @@ def build_site(
         published = not result.problems
         return result
     finally:
-        if published:
+        if published and speed.enabled(project.speed):
             remove_later([scratch])  # the command need not wait for this
         else:  # nothing was published: leave the directory as it was
             shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _build(project: Project, target: Path, scratch: Path, strict: bool) -> BuildResult:
-    # in a process of its own: the model and views go with it once the pages are written
-    generated, newest = in_child(functools.partial(_generate, project, scratch))
+    if speed.enabled(project.speed):
+        # in a process of its own: the model and views go with it once the pages are written
+        generated, newest = in_child(functools.partial(_generate, project, scratch))
+    else:  # here, with pages and downloads in memory
+        generated, newest = _generate(project, None)
     if not generated.ok:
         return BuildResult(generated.problems)
     assert generated.site is not None
@@ -103,12 +107,12 @@ def _build(project: Project, target: Path, scratch: Path, strict: bool) -> Build
                 tmp,
                 functools.partial(_content, project),
                 shown_dir=target,
-                jobs=project.jobs or default_jobs(),
+                jobs=_jobs(project),
                 checked=checked,
             )
             if unsafe:
                 raise BuildFailed(unsafe)
-            _swap(tmp, target)
+            _swap(tmp, target, background=speed.enabled(project.speed))
         except BuildFailed as exc:
             shutil.rmtree(tmp, ignore_errors=True)
             return BuildResult(exc.problems)
@@ -118,13 +122,17 @@ def _build(project: Project, target: Path, scratch: Path, strict: bool) -> Build
     return BuildResult([], target, pages)
 
 
-def _generate(project: Project, scratch: Path) -> tuple[Generated, int | None]:
+def _jobs(project: Project) -> int:
+    return project.jobs or default_jobs() if speed.enabled(project.speed) else 1
+
+
+def _generate(project: Project, scratch: Path | None) -> tuple[Generated, int | None]:
     """The generator's pages for a build, without the model, and the newest ``as_of``."""
     generated = generate(
         project.content_dir,
         project.templates_dir,
         directory_urls=project.directory_urls,
-        jobs=project.jobs or default_jobs(),
+        jobs=_jobs(project),
         out_dir=scratch,
         history=project.history,
     )
@@ -186,8 +194,9 @@ def run_mkdocs(
         ) from None
 
 
-def _swap(new: Path, target: Path) -> None:
-    """Put ``new`` in place of ``target`` with two renames; the old site is deleted after."""
+def _swap(new: Path, target: Path, *, background: bool = True) -> None:
+    """Put ``new`` in place of ``target`` with two renames; the old site is deleted after
+    (in the background, unless ``background`` is false)."""
     if not target.exists():
         os.rename(new, target)
         return
@@ -203,7 +212,11 @@ def _swap(new: Path, target: Path) -> None:
     except OSError:
         os.rename(old, target)  # put the published site back
         raise
-    remove_later([old, *stale])  # published: the command need not wait for this
+    if background:
+        remove_later([old, *stale])  # published: the command need not wait for this
+    else:
+        for path in (old, *stale):
+            shutil.rmtree(path, ignore_errors=True)
 
 
 @contextlib.contextmanager

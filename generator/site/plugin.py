@@ -78,8 +78,10 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from watchdog.observers.api import BaseObserver
 
+from generator import speed
 from generator.content.model import Content
 from generator.generate import Generated, Memo, generate
+from generator.paths import HOME
 from generator.problems import Problem, format_problems
 from generator.render.escaping import attr
 from generator.render.pages import OnDisk, RenderedSite
@@ -126,6 +128,9 @@ class FactsheetConfig(base.Config):
     and put back after (see generator.site.rawhtml): the page is the same, converted faster."""
     lift = c.Deprecated(moved_to="raw_html_bypasses_markdown")
     """The old name of ``raw_html_bypasses_markdown``."""
+    speed = c.Type(bool, default=True)
+    """``false`` (or ``FACTSHEET_SPEED=off``) builds without the speed layer: one process,
+    everything in memory; the site is the same (see generator.speed)."""
     history = c.Choice(HISTORY_POLICIES, default="require")
     """A shallow git history of the content: fail the build (``require``), or build
     without change dates (``allow-shallow``); see generator.analysis.history."""
@@ -253,7 +258,7 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
         self.gone: list[str] = []
         self.renderer: PageRenderer | None = None
         self.files: Files | None = None
-        self.known_pages: list[str] = ["index.md"]
+        self.known_pages: list[str] = [HOME]
         """Pages of the last good build: while serving, errors are shown at each of them."""
         self.collector = IdleCollector()
         self.bytecode = MemoryBytecodeCache()
@@ -284,16 +289,22 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
         self.prepared = generated
         self.checked_by_caller = True
 
+    def _jobs(self) -> int:
+        """Processes for a build's pages: the ``jobs`` option, 1 with the speed layer off."""
+        if not speed.enabled(self.config.speed):
+            return 1
+        return self.config.jobs or default_jobs()
+
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
         self.search_index = SearchIndex(keep=self.serving)
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
         self.nav = nav
-        if not self.serving:
+        if not self.serving and speed.enabled(self.config.speed):
             self.html = HtmlStore()
             self.downloads_written = False
-        jobs = self.config.jobs or default_jobs()
+        jobs = self._jobs()
         if self.serving or jobs < 2:
             return nav
         self.renderer = PageRenderer(config, files, jobs)
@@ -359,7 +370,7 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
             # Every page the editor may be looking at shows the problems, so that the
             # live reload lands on them, and the page comes back once they are fixed.
             page = error_page(generated.problems)
-            site = RenderedSite(pages=dict.fromkeys(self.known_pages, page), nav=["index.md"])
+            site = RenderedSite(pages=dict.fromkeys(self.known_pages, page), nav=[HOME])
         else:
             site = generated.site
             self.known_pages = list(site.pages)
@@ -488,7 +499,7 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
     def on_env(
         self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files
     ) -> jinja2.Environment:
-        if not self.serving and (self.config.jobs or default_jobs()) > 1 and hasattr(os, "fork"):
+        if not self.serving and self._jobs() > 1 and hasattr(os, "fork"):
             # every page is converted; the theme loop that writes them runs on one core
             self.checking, self.written = CheckAsWritten(config.site_dir), None
         if self.serving and env.bytecode_cache is None:

@@ -30,6 +30,8 @@ class Project:
     """MkDocs' use_directory_urls: pages are published as x/y/ (else x/y.html)."""
     jobs: int = 0
     """The plugin's ``jobs`` option: processes for a build (0: one per core)."""
+    speed: bool = True
+    """The plugin's ``speed`` option (see :func:`generator.speed.enabled`)."""
     history: str = "require"
     """The plugin's ``history`` option: ``require`` a whole git history, or ``allow-shallow``."""
 
@@ -72,6 +74,7 @@ def find_project(
         site_dir=_pick(site_dir, root / str(data.get("site_dir", "site"))),
         directory_urls=data.get("use_directory_urls", True) is not False,
         jobs=int(options.get("jobs", 0) or 0) if str(options.get("jobs", 0)).isdigit() else 0,
+        speed=options.get("speed", True) is not False,
         history=history,
     )
 

@@ -51,6 +51,7 @@ from pathlib import Path
 import nh3
 
 from generator.content.model import Content
+from generator.paths import SHEETS_DIR, SOURCES_DIR
 from generator.problems import Loc, Problem, display_path
 
 # --- the allow-list ---------------------------------------------------------------------
@@ -556,7 +557,7 @@ class _Locator:
                 else:
                     target = subject
                 anchors.append((name, target, fragment))
-        if subject.startswith("sources/") and section == "archived-text":
+        if subject.startswith(f"{SOURCES_DIR}/") and section == "archived-text":
             found = self._page(subject, section)
             if found:
                 return found
@@ -584,7 +585,7 @@ class _Locator:
     ) -> tuple[Loc, str] | None:
         assert self.content is not None
         kind, _, ident = subject.partition("/")
-        if kind == "sources":
+        if kind == SOURCES_DIR:
             source = self.content.sources.get(ident)
             if source is None or source.where is None:
                 return None
@@ -592,7 +593,7 @@ class _Locator:
                 return Loc(source.text_path), f"archived text of source '{source.id}'"
             loc = source.where.of(key) if key else source.where.loc
             return loc, f"text of source '{source.id}'"
-        if kind == "sheets":
+        if kind == SHEETS_DIR:
             sheet = self.content.sheets.get(ident)
             if sheet is None or sheet.where is None:
                 return None
@@ -609,6 +610,6 @@ def _subject(path: str) -> str:
     parts = [p for p in posixpath.normpath(path).split("/") if p not in ("", ".")]
     if parts and parts[-1] == "index.html":
         parts.pop()
-    if len(parts) >= 2 and parts[0] in ("sources", "sheets"):
+    if len(parts) >= 2 and parts[0] in (SOURCES_DIR, SHEETS_DIR):
         return f"{parts[0]}/{parts[1]}"
     return ""
