@@ -3,7 +3,7 @@
 Usage::
 
     python bench/measure.py parse CONTENT_DIR     # yaml.load(CSafeLoader) of every YAML file
-    python bench/measure.py strict CONTENT_DIR    # generator.yamlload.load_yaml of every file
+    python bench/measure.py strict CONTENT_DIR    # content.yamlload.load_yaml of every file
     python bench/measure.py check CONTENT_DIR     # generator.generate.check
     python bench/measure.py build CONFIG SITE_DIR # `factsheet build`, with its phases timed
 
@@ -41,7 +41,7 @@ PHASES = (
     ("_swap", "swap"),
     ("build_site", "build_site"),
 )
-"""Functions of ``generator.build`` timed in a build, and the keys of their times."""
+"""Functions of ``generator.site.build`` timed in a build, and the keys of their times."""
 
 
 def yaml_files(content: Path) -> list[Path]:
@@ -68,7 +68,7 @@ def measure_parse(content: Path) -> dict[str, Any]:
 
 
 def measure_strict(content: Path) -> dict[str, Any]:
-    from generator.yamlload import load_yaml
+    from generator.content.yamlload import load_yaml
 
     files = yaml_files(content)
     warm(content)
@@ -111,7 +111,8 @@ def _timed(func: F, into: dict[str, float], key: str) -> F:
 
 
 def measure_build(config: Path, site_dir: Path) -> dict[str, Any]:
-    from generator import build, cli
+    from generator import cli
+    from generator.site import build
 
     content = config.parent / "content"
     if content.is_dir():

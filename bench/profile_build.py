@@ -45,30 +45,30 @@ Key = tuple[str, int, str]
 # object, so that methods of one file are told apart) or "path/suffix.html:name" (code
 # compiled from a template); with a caller, only the time spent under that caller counts.
 STAGES: tuple[tuple[str, int, str, str], ...] = (
-    ("build_site (everything below)", 0, "generator.build:build_site", ""),
+    ("build_site (everything below)", 0, "generator.site.build:build_site", ""),
     ("generate(): load + check + render", 1, "generator.generate:generate", ""),
-    ("load_content (loader)", 2, "generator.loader:load_content", ""),
-    ("load_yaml (strict YAML)", 3, "generator.yamlload:load_yaml", ""),
+    ("load_content (loader)", 2, "generator.content.loader:load_content", ""),
+    ("load_yaml (strict YAML)", 3, "generator.content.yamlload:load_yaml", ""),
     ("run_checks", 2, "generator.checks:run_checks", ""),
     ("quotes.check", 3, "generator.checks.quotes:check", ""),
     ("figures.check", 3, "generator.checks.figures:check", ""),
     ("references.check", 3, "generator.checks.references:check", ""),
-    ("read_history (git)", 2, "generator.history:read_history", ""),
-    ("build_views", 2, "generator.views:build_views", ""),
-    ("render_site", 2, "generator.pages:render_site", ""),
-    ("Templates.render (Jinja pages)", 3, "generator.pages:Templates.render", ""),
-    ("sheet_graph (JSON-LD)", 4, "generator.jsonld:sheet_graph", ""),
-    ("sheet_charts", 4, "generator.charts:sheet_charts", ""),
-    ("archive_segments (source pages)", 4, "generator.views:archive_segments", ""),
-    ("source_coverage (source pages)", 4, "generator.coverage:source_coverage", ""),
-    ("exports.write_files (downloads)", 3, "generator.exports:write_files", ""),
-    ("dump_json", 4, "generator.exports:dump_json", ""),
-    ("run_mkdocs: the MkDocs step", 1, "generator.build:run_mkdocs", ""),
+    ("read_history (git)", 2, "generator.analysis.history:read_history", ""),
+    ("build_views", 2, "generator.analysis.views:build_views", ""),
+    ("render_site", 2, "generator.render.pages:render_site", ""),
+    ("Templates.render (Jinja pages)", 3, "generator.render.pages:Templates.render", ""),
+    ("sheet_graph (JSON-LD)", 4, "generator.render.jsonld:sheet_graph", ""),
+    ("sheet_charts", 4, "generator.render.charts:sheet_charts", ""),
+    ("archive_segments (source pages)", 4, "generator.analysis.views:archive_segments", ""),
+    ("source_coverage (source pages)", 4, "generator.analysis.coverage:source_coverage", ""),
+    ("exports.write_downloads (downloads)", 3, "generator.downloads.exports:write_downloads", ""),
+    ("dump_json", 4, "generator.downloads.exports:dump_json", ""),
+    ("run_mkdocs: the MkDocs step", 1, "generator.site.build:run_mkdocs", ""),
     ("load_config + plugins", 2, "mkdocs.config.base:load_config", ""),
     (
         "on_files: factsheet plugin adds pages",
         2,
-        "generator.mkdocs_plugin:FactsheetPlugin.on_files",
+        "generator.site.plugin:FactsheetPlugin.on_files",
         "",
     ),
     ("get_navigation", 2, "mkdocs.structure.nav:get_navigation", ""),
@@ -120,10 +120,10 @@ STAGES: tuple[tuple[str, int, str, str], ...] = (
     ("write_file", 3, "mkdocs.utils:write_file", ""),
     ("sitemap, 404 (_build_theme_template)", 2, "mkdocs.commands.build:_build_theme_template", ""),
     ("copy_static_files", 2, "mkdocs.structure.files:Files.copy_static_files", ""),
-    ("check_site: sanitise built pages", 1, "generator.sanitize:check_site", ""),
-    ("nh3 sanitiser", 2, "generator.sanitize:sanitize", ""),
-    ("token comparison", 2, "generator.sanitize:_canonical", ""),
-    ("_swap: replace the old site", 1, "generator.build:_swap", ""),
+    ("check_site: sanitise built pages", 1, "generator.site.sanitize:check_site", ""),
+    ("nh3 sanitiser", 2, "generator.site.sanitize:sanitize", ""),
+    ("token comparison", 2, "generator.site.sanitize:_canonical", ""),
+    ("_swap: replace the old site", 1, "generator.site.build:_swap", ""),
 )
 
 
@@ -311,8 +311,8 @@ def _import_build_modules() -> None:
         "markdown.extensions.toc",
         "mkdocs.commands.build",
         "material.plugins.search.plugin",
-        "generator.build",
-        "generator.mkdocs_plugin",
+        "generator.site.build",
+        "generator.site.plugin",
         "mkdocs_macros.plugin",
     ):
         with contextlib.suppress(ImportError):
@@ -398,17 +398,17 @@ JOBS = 1
 
 def _build(root: Path, profiler: cProfile.Profile | None) -> tuple[float, int]:
     """One build_site of ``root`` into a temporary directory: (seconds, pages)."""
-    from generator.build import build_site
     from generator.cli import _setup_logging
-    from generator.project import find_project
+    from generator.site.build import build_site
+    from generator.site.project import find_project
 
-    for name in ("generator.parallel", "generator.mkdocs_plugin", "generator.build"):
+    for name in ("generator.speed.parallel", "generator.site.plugin", "generator.site.build"):
         module: Any = sys.modules.get(name) or _try_import(name)
         if module is not None and hasattr(module, "default_jobs"):
             module.default_jobs = lambda: JOBS
     # a build runs the generator in a process of its own; here it runs in this one, so
     # that the profile and the timers see it
-    build_module: Any = _try_import("generator.build")
+    build_module: Any = _try_import("generator.site.build")
     build_module.in_child = lambda task: task()
 
     _setup_logging(False)

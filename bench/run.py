@@ -14,7 +14,7 @@ subprocesses started with a clean environment (``PATH`` of this interpreter,
 ``NO_MKDOCS_2_WARNING=1``, which only silences a banner):
 
 * ``parse``, ``strict`` and ``check``: in-process times from ``bench/measure.py``
-  (CSafeLoader parse of every YAML file, ``generator.yamlload.load_yaml`` of
+  (CSafeLoader parse of every YAML file, ``generator.content.yamlload.load_yaml`` of
   every file, and ``generator.generate.check``), after a warm-up read;
 * ``factsheet check``: wall time of the command, interpreter start included;
 * ``factsheet build``: wall time, CPU time and peak memory (``os.wait4``, and

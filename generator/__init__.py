@@ -1,8 +1,8 @@
 """factsheet: sourced fact sheets from curated YAML.
 
-Data flows one way: YAML files -> model (:mod:`generator.loader`) -> checks
+Data flows one way: YAML files -> model (:mod:`generator.content.loader`) -> checks
 (:mod:`generator.checks`) -> Markdown pages (:mod:`generator.render`) -> site
-(:mod:`generator.build`, through MkDocs).
+(:mod:`generator.site.build`, through MkDocs).
 """
 
 __version__ = "0.1.0"

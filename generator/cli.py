@@ -26,9 +26,9 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
-from .problems import Problem, format_problems
-from .project import Project, ProjectError, find_project
+from generator import __version__
+from generator.problems import Problem, format_problems
+from generator.site.project import Project, ProjectError, find_project
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -55,7 +55,7 @@ def _report(problems: list[Problem]) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .generate import check
+    from generator.generate import check
 
     project = _project(args)
     loaded, findings = check(project.content_dir)
@@ -72,7 +72,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import build_site
+    from generator.site.build import build_site
 
     project = _project(args)
     started = time.perf_counter()
@@ -88,7 +88,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from mkdocs.commands.serve import serve
 
-    from . import mkdocs_plugin
+    from generator.site.plugin import FactsheetPlugin
 
     project = _project(args)
     address = f"127.0.0.1:{args.port}"
@@ -101,7 +101,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # so MkDocs renders just those (and the whole site when the navigation changed).
     logging.getLogger("mkdocs.commands.build").addFilter(_DirtyBuildNote())
     # the plugin's option, unless the command line allows a shallow history
-    plugin = mkdocs_plugin.FactsheetPlugin
+    plugin = FactsheetPlugin
     plugin.history_override = "allow-shallow" if args.allow_shallow_history else None
     try:
         serve(
@@ -124,8 +124,8 @@ class _DirtyBuildNote(logging.Filter):
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from .content_schema import json_schemas
-    from .exports import dump_json
+    from generator.content.format import json_schemas
+    from generator.downloads.exports import dump_json
 
     schemas = json_schemas()
     if args.write:
@@ -140,7 +140,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_confirm(args: argparse.Namespace) -> int:
-    from .confirm import confirm_source
+    from generator.editor.confirm import confirm_source
 
     project = _project(args)
     result = confirm_source(project.content_dir, args.source)
@@ -151,8 +151,8 @@ def cmd_confirm(args: argparse.Namespace) -> int:
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
-    from .coverage import source_coverage
-    from .generate import check
+    from generator.analysis.coverage import source_coverage
+    from generator.generate import check
 
     project = _project(args)
     loaded, findings = check(project.content_dir)
@@ -181,8 +181,13 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 
 
 def cmd_add_source(args: argparse.Namespace) -> int:
-    from .addsource import DEFAULT_TIMEOUT, AddSourceError, add_from_file, add_from_url
-    from .problems import display_path
+    from generator.editor.addsource import (
+        DEFAULT_TIMEOUT,
+        AddSourceError,
+        add_from_file,
+        add_from_url,
+    )
+    from generator.problems import display_path
 
     if args.url and not args.file:
         print(
@@ -218,7 +223,7 @@ def cmd_add_source(args: argparse.Namespace) -> int:
 
 
 def cmd_cite(args: argparse.Namespace) -> int:
-    from .cite import CiteError, cite, render
+    from generator.editor.cite import CiteError, cite, render
 
     project = _project(args)
     try:
@@ -248,8 +253,8 @@ def cmd_cite(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from .problems import display_path
-    from .scaffold import ScaffoldError, new_fact, new_sheet
+    from generator.editor.scaffold import ScaffoldError, new_fact, new_sheet
+    from generator.problems import display_path
 
     project = _project(args)
     try:
@@ -268,7 +273,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def _slug(text: str) -> str:
-    from .scaffold import slug_problem
+    from generator.editor.scaffold import slug_problem
 
     problem = slug_problem(text)
     if problem:
@@ -277,7 +282,7 @@ def _slug(text: str) -> str:
 
 
 def _http_url(text: str) -> str:
-    from .addsource import check_url
+    from generator.editor.addsource import check_url
 
     problem = check_url(text)
     if problem:

@@ -18,12 +18,13 @@ from pathlib import Path
 
 import jinja2
 
-from .checks import CheckMemo, Findings, run_checks
-from .history import History, history_key, read_history, shallow_problem
-from .loader import LoadCache, LoadResult, load_content
-from .pages import PageMemo, RenderedSite, Templates, render_site
-from .problems import Loc, Problem, display_path
-from .views import ViewMemo, build_views
+from generator.analysis.changes import History
+from generator.analysis.history import history_key, read_history, shallow_problem
+from generator.analysis.views import ViewMemo, build_views
+from generator.checks import CheckMemo, Findings, run_checks
+from generator.content.loader import LoadCache, LoadResult, load_content
+from generator.problems import Loc, Problem, display_path
+from generator.render.pages import PageMemo, RenderedSite, Templates, render_site
 
 
 @dataclass
@@ -94,12 +95,12 @@ def gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while the pipeline builds its many small objects.
 
     Loading a large fact base creates hundreds of thousands of objects that all stay
-    alive, and each automatic collection re-scans them: at 10,000 facts that doubles
-    the time of ``check``. Reference counting still frees everything as usual.
+    alive, and each automatic collection re-scans them, again and again. Reference
+    counting still frees everything as usual.
 
     On the way out, what the pipeline made is frozen (``gc.freeze``) before collection
     resumes: otherwise the first allocation afterwards would scan all of it as young
-    objects (0.4 s after ``check`` at 10,000 facts). The next run thaws it, so a process
+    objects. The next run thaws it, so a process
     that runs the pipeline again (tests, a library user) still collects its old cycles.
     """
     enabled = gc.isenabled()
@@ -145,8 +146,8 @@ def generate(
     ``directory_urls`` says how the engine publishes pages (``x/y/`` or ``x/y.html``),
     for the links inside raw HTML blocks; ``jobs`` > 1 renders pages in forked processes.
     With ``out_dir``, pages and downloads are written there rather than kept in memory
-    (:class:`generator.pages.OnDisk`); the caller removes it. ``history`` is what to do
-    with a shallow git history (:data:`generator.project.HISTORY_POLICIES`): ``require`` makes
+    (:class:`generator.render.pages.OnDisk`); the caller removes it. ``history`` is what to do
+    with a shallow git history (:data:`generator.site.project.HISTORY_POLICIES`): ``require`` makes
     it a problem, ``allow-shallow`` builds without change dates.
     """
     with gc_paused():

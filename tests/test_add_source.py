@@ -20,8 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.addsource import MAX_BYTES, Metadata, make_id, normalise_language
-from generator.yamlload import Mapping, Scalar, load_yaml
+from generator.content.nodes import Mapping, Scalar
+from generator.content.yamlload import load_yaml
+from generator.editor.addsource import MAX_BYTES, Metadata, make_id, normalise_language
 
 from .conftest import REUTERS, REWRITE, SHEET_DIR, Run, edit
 

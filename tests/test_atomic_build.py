@@ -37,7 +37,8 @@ def published(cli: Callable[..., Run], project: Path) -> dict[str, str]:
     run = cli("build", cwd=project)
     assert run.code == 0, run.err
     # the old site and the scratch files are deleted by a process the build does not wait
-    # for (generator/discard.py): let it finish, so that what is left later is the next build's
+    # for (generator/speed/discard.py): let it finish, so that what is left later is the
+    # next build's
     deadline = time.monotonic() + 60
     while scratch(project) and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -140,12 +141,12 @@ def test_a_successful_build_does_not_read_the_content_again(
 ) -> None:
     # the generator runs in a process of its own; the build itself loads the content
     # only to place a problem the page check found
-    import generator.build
+    import generator.site.build
 
     def no(*args: object) -> None:
         raise AssertionError("the content was loaded again")
 
-    monkeypatch.setattr(generator.build, "load_content", no)
+    monkeypatch.setattr(generator.site.build, "load_content", no)
     run = cli("build", cwd=project)
     assert run.code == 0, run.err
     assert (project / "site/index.html").is_file()

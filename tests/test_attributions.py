@@ -20,12 +20,12 @@ from typing import Any
 
 import pytest
 
+from generator.analysis.disagreements import classify, versions
 from generator.checks.attributions import names_in
 from generator.checks.figures import _date_states
-from generator.disagreements import classify, versions
-from generator.model import Citation, Fact, Quantity, Source, Stated
-from generator.numbers import find_dates
-from generator.schema import PartialDate
+from generator.content.fields import PartialDate
+from generator.content.model import Citation, Fact, Quantity, Source, Stated
+from generator.text.numbers import find_dates
 
 from .conftest import ROOT, SHEET_DIR, Run, edit, line_of
 from .test_validation import assert_error, error_lines
@@ -340,7 +340,7 @@ def test_states_date_is_checked_against_its_quote(cli: Callable[..., Run], proje
 
 
 def _source(sid: str) -> Source:
-    from generator.model import Archive
+    from generator.content.model import Archive
 
     return Source(sid, sid, "news-article", Archive(f"{sid}.txt", "0" * 64))
 

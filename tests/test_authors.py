@@ -27,14 +27,15 @@ from typing import Any
 import jsonschema
 import pytest
 
-from generator.addsource import Metadata, source_yaml, split_author
-from generator.exports import author_record, csl_item, files
+from generator.analysis.history import read_history
+from generator.analysis.views import build_views
+from generator.content.model import Archive, Author, Source
+from generator.content.yamlload import load_yaml
+from generator.downloads.exports import author_record, csl_item
+from generator.downloads.exports import downloads as made_downloads
+from generator.editor.addsource import Metadata, source_yaml, split_author
 from generator.generate import check
-from generator.history import read_history
-from generator.jsonld import person_or_organisation
-from generator.model import Archive, Author, Source
-from generator.views import build_views
-from generator.yamlload import load_yaml
+from generator.render.jsonld import person_or_organisation
 
 from .conftest import REUTERS, ROOT, SHEET_DIR, Run, edit, line_of
 
@@ -108,7 +109,7 @@ def downloads(project: Path, content: str = "content") -> dict[str, bytes]:
         p.format() for p in [*loaded.problems, *findings.problems]
     ]
     view = build_views(loaded.content, findings.quotes, read_history(project / content))
-    return files(view)
+    return made_downloads(view)
 
 
 def csl_documents(made: dict[str, bytes]) -> dict[str, list[dict[str, Any]]]:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from generator.generate import check
-from generator.numbers import find_numbers
+from generator.text.numbers import find_numbers
 
 from .conftest import REUTERS, SHEET_DIR, Run, edit
 from .test_atomic_build import snapshot
@@ -275,7 +275,7 @@ def test_downloads_validate_against_their_documented_format(built: Path) -> None
 
     import jsonschema
 
-    from generator.exports import CSV_COLUMNS
+    from generator.downloads.exports import CSV_COLUMNS
 
     schema = json.loads((built / "schemas/facts-download.v2.schema.json").read_text("utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
@@ -298,8 +298,8 @@ def test_downloads_validate_against_their_documented_format(built: Path) -> None
 
 
 def test_published_json_schemas_match_the_format() -> None:
-    from generator.content_schema import json_schemas
-    from generator.exports import dump_json
+    from generator.content.format import json_schemas
+    from generator.downloads.exports import dump_json
 
     from .conftest import ROOT
 

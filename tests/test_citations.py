@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.textmatch import ArchivedText, normalize
+from generator.text.textmatch import ArchivedText, normalize
 
 from .conftest import REUTERS, REWRITE, SHEET_DIR, Run, edit, key_line, line_of
 from .test_validation import assert_error, error_lines
@@ -341,7 +341,7 @@ def test_coverage_lists_uncited_sentences(cli: Callable[..., Run], project: Path
 @pytest.mark.parametrize("size", [10, 255, 256, 5000])
 def test_typographic_marks_fold_alike_in_quotes_and_long_texts(size: int) -> None:
     # long texts take another path than quotes (replacing each mark that occurs)
-    from generator.textmatch import _TABLE, _fold_marks
+    from generator.text.textmatch import _TABLE, _fold_marks
 
     marks = "".join(chr(code) for code in _TABLE)
     text = ("He said “nearly 13,000” — it’s `about' ‐ " + marks + " ")[:size]

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.cite import stated
-from generator.textmatch import normalize
-from generator.yamlload import Mapping, Scalar, Sequence, load_yaml
+from generator.content.nodes import Mapping, Scalar, Sequence
+from generator.content.yamlload import load_yaml
+from generator.editor.cite import stated
+from generator.text.textmatch import normalize
 
 from .conftest import REUTERS, SHEET_DIR, Run, edit
 

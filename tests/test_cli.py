@@ -35,13 +35,18 @@ def test_every_command_is_in_the_readme(command: str) -> None:
 
 
 def test_every_plugin_option_is_in_the_readme() -> None:
-    from generator.mkdocs_plugin import FactsheetConfig
+    from generator.site.plugin import FactsheetConfig
 
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
-    options = [name for name, _ in FactsheetConfig._schema]
+    from mkdocs.config.config_options import Deprecated
+
+    schema = FactsheetConfig._schema
+    options = [name for name, option in schema if not isinstance(option, Deprecated)]
     assert options, "the plugin declares no options"
     for name in options:
         assert f"      {name}: " in readme, f"README does not document the plugin option {name}"
+    for name in (name for name, option in schema if isinstance(option, Deprecated)):
+        assert f"(formerly `{name}`" in readme, f"README does not name the old option {name}"
 
 
 @pytest.mark.parametrize(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from generator.corroboration import corroborate
-from generator.model import Archive, Citation, Fact, Source
-from generator.origins import resolve_origins
+from generator.analysis.corroboration import corroborate
+from generator.content.model import Archive, Citation, Fact, Source
+from generator.content.origins import resolve_origins
 
 
 def source(sid: str, *derived: str) -> Source:

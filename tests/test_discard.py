@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.discard import aside_name, leftovers, remove_later
+from generator.speed.discard import aside_name, leftovers, remove_later
 
 from .conftest import Run
 
@@ -83,7 +83,7 @@ def test_a_build_publishes_then_deletes_the_old_site_and_leftovers(
 def test_downloads_are_hard_links_to_what_the_build_wrote(tmp_path: Path) -> None:
     from mkdocs.structure.files import File
 
-    from generator.mkdocs_plugin import _link_file
+    from generator.site.plugin import _link_file
 
     def generated(path: str, written: Path) -> File:
         file = File(path, src_dir=None, dest_dir=str(tmp_path / "site"), use_directory_urls=True)

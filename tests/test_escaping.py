@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.escaping import md, md_block, verbatim
-from generator.yamlload import _FORBIDDEN
+from generator.content.yamlload import _FORBIDDEN
+from generator.render.escaping import md, md_block, verbatim
 
 EXTENSIONS = ["toc", "attr_list", "tables"]
 """As in mkdocs.yml."""

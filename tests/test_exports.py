@@ -7,17 +7,17 @@ import io
 import json
 from pathlib import Path
 
-from generator.exports import (
+from generator.analysis.history import read_history
+from generator.analysis.views import SiteView, build_views
+from generator.downloads.exports import (
     CSV_COLUMNS,
     csl_item,
+    downloads,
     dump_json,
     encode_facts,
     facts_document,
-    files,
 )
 from generator.generate import check
-from generator.history import read_history
-from generator.views import SiteView, build_views
 
 
 def site_view(project: Path) -> SiteView:
@@ -29,7 +29,7 @@ def site_view(project: Path) -> SiteView:
 def test_assembled_downloads_equal_a_single_dump(project: Path) -> None:
     view = site_view(project)
     records = {k: e.record for k, e in encode_facts(view).items()}
-    out = files(view)
+    out = downloads(view)
     assert out["facts.json"] == dump_json(facts_document(view, view.sheets, records))
     sources = list(view.content.sources.values())
     assert out["sources.csl.json"] == dump_json([csl_item(s) for s in sources])
@@ -53,7 +53,7 @@ def read_csv(data: bytes) -> list[tuple[str, ...]]:
 
 def test_csv_rows_follow_the_records(project: Path) -> None:
     view = site_view(project)
-    out = files(view)
+    out = downloads(view)
     rows = read_csv(out["facts.csv"])
     assert rows[0] == CSV_COLUMNS
     document = json.loads(out["facts.json"])
@@ -69,7 +69,7 @@ def test_a_sheets_sources_keep_the_content_order(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    from generator.exports import _cited
+    from generator.downloads.exports import _cited
 
     root = Path(__file__).parent.parent
     content = tmp_path / "content"
@@ -90,11 +90,11 @@ def test_a_sheets_sources_keep_the_content_order(tmp_path: Path) -> None:
 
 
 def test_a_build_writes_the_same_downloads_as_it_makes_them(project: Path, tmp_path: Path) -> None:
-    from generator.pages import _files_to_disk
+    from generator.render.pages import _downloads_to_disk
 
     view = site_view(project)
-    in_memory = files(view)
-    written = _files_to_disk(view, tmp_path / "files")
+    in_memory = downloads(view)
+    written = _downloads_to_disk(view, tmp_path / "files")
     assert list(written) == list(in_memory)  # same files, same order
     for path, data in in_memory.items():
         assert written[path].path == tmp_path / "files" / path

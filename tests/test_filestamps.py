@@ -6,7 +6,7 @@ import os
 import time
 from pathlib import Path
 
-from generator.filestamps import RACY_NS, FileStamps, digest_of
+from generator.speed.filestamps import RACY_NS, FileStamps, digest_of
 
 
 def backdate(path: Path) -> None:

@@ -28,9 +28,9 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from generator.content.yamlload import MAX_FILE_BYTES
 from generator.generate import check
 from generator.problems import Problem
-from generator.yamlload import MAX_FILE_BYTES
 
 from .conftest import ROOT
 

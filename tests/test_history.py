@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from generator.history import read_history
+from generator.analysis.history import read_history
 
 from .conftest import SHEET_DIR, Run, edit
 
@@ -217,9 +217,9 @@ def test_last_changed_compares_every_field_of_the_record() -> None:
     import dataclasses
     from decimal import Decimal
 
-    from generator.history import _record
-    from generator.model import Citation, Fact, Period, Quantity, Retraction, Stated
-    from generator.schema import PartialDate
+    from generator.analysis.history import _record
+    from generator.content.fields import PartialDate
+    from generator.content.model import Citation, Fact, Period, Quantity, Retraction, Stated
 
     day = PartialDate(2023, 5, 26)
     fact = Fact(
@@ -300,7 +300,7 @@ def parse_feed(site: Path, path: str) -> Any:
 
 
 def test_feeds_list_every_correction_and_retraction(cli: Callable[..., Run], repo: Path) -> None:
-    from generator.feeds import change_id
+    from generator.downloads.feeds import change_id
 
     run = cli("build", cwd=repo)
     assert run.code == 0, run.err
@@ -370,16 +370,16 @@ def test_feeds_without_history_are_valid_and_empty(cli: Callable[..., Run], proj
 
 
 def test_feeds_are_written_alike_in_memory_and_streamed(repo: Path, tmp_path: Path) -> None:
-    from generator.exports import files
-    from generator.pages import _files_to_disk
+    from generator.downloads.exports import downloads
+    from generator.render.pages import _downloads_to_disk
 
     from .test_exports import site_view
 
     view = site_view(repo)
     for directory_urls in (True, False):
-        in_memory = files(view, directory_urls=directory_urls)
+        in_memory = downloads(view, directory_urls=directory_urls)
         folder = tmp_path / str(directory_urls)
-        written = _files_to_disk(view, folder, directory_urls=directory_urls)
+        written = _downloads_to_disk(view, folder, directory_urls=directory_urls)
         assert list(written) == list(in_memory)
         for path, data in in_memory.items():
             assert written[path].path.read_bytes() == data, path
@@ -497,12 +497,12 @@ def test_the_preview_reads_the_history_again_once_it_is_fetched_whole(
     assert whole.ok and whole.site is not None
     fresh = generate(clone / "content", clone / "templates")
     assert fresh.site is not None
-    assert (whole.site.pages, whole.site.files) == (fresh.site.pages, fresh.site.files)
-    assert allowed.site is not None and whole.site.files != allowed.site.files
+    assert (whole.site.pages, whole.site.downloads) == (fresh.site.pages, fresh.site.downloads)
+    assert allowed.site is not None and whole.site.downloads != allowed.site.downloads
 
 
 def test_the_history_option_takes_two_values(project: Path) -> None:
-    from generator.project import ProjectError, find_project
+    from generator.site.project import ProjectError, find_project
 
     assert find_project(project / "mkdocs.yml").history == "require"
     edit(project / "mkdocs.yml", "  - factsheet\n", "  - factsheet:\n      history: ignore\n")
@@ -513,7 +513,7 @@ def test_the_history_option_takes_two_values(project: Path) -> None:
 def test_feeds_carry_editors_text_and_commit_messages_as_text(repo: Path) -> None:
     import feedparser
 
-    from generator.exports import files
+    from generator.downloads.exports import downloads
 
     from .test_exports import site_view
 
@@ -528,7 +528,7 @@ def test_feeds_carry_editors_text_and_commit_messages_as_text(repo: Path) -> Non
         "      reason: Background <script>alert(origin)</script>, not a figure of the campaign.",
     )
     commit(repo, 'Say <script>alert("x")</script> & \x01why\x7f', "2023-07-01T12:00:00Z")
-    feed_bytes = files(site_view(repo))["sheets/china-self-media-2023/corrections.xml"]
+    feed_bytes = downloads(site_view(repo))["sheets/china-self-media-2023/corrections.xml"]
     headers = {"content-type": "application/atom+xml"}
     feed = feedparser.parse(feed_bytes, response_headers=headers)
     assert feed.bozo == 0, feed.get("bozo_exception")
@@ -550,7 +550,7 @@ def test_serve_takes_the_option_too(
     import mkdocs.commands.serve
     from mkdocs.config import load_config
 
-    from generator.mkdocs_plugin import FactsheetPlugin
+    from generator.site.plugin import FactsheetPlugin
 
     seen: list[str] = []
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.htmlstore import HtmlStore
+from generator.speed.htmlstore import HtmlStore
 
 
 def test_html_comes_back_exactly() -> None:

@@ -16,7 +16,7 @@ from .conftest import REUTERS, REWRITE, SHEET_DIR, edit
 def outputs(result: Generated) -> tuple[object, ...]:
     site = result.site
     assert site is not None, [p.format() for p in result.problems]
-    return (site.pages, site.files, site.nav, site.search, site.search_pages)
+    return (site.pages, site.downloads, site.nav, site.search, site.search_pages)
 
 
 def check_same(project: Path, memo: Memo) -> Generated:
@@ -168,7 +168,7 @@ def test_commits_and_a_history_made_whole_are_seen(project: Path, tmp_path: Path
     commit(project, "Drop the headline citation", "2023-06-02T12:00:00Z")
     result = check_same(project, memo)
     assert result.site is not None
-    feed = result.site.files["sheets/china-self-media-2023/corrections.xml"]
+    feed = result.site.downloads["sheets/china-self-media-2023/corrections.xml"]
     assert isinstance(feed, bytes) and b"Drop the headline citation" in feed
 
     clone = shallow_clone(project, tmp_path / "clone")

@@ -47,13 +47,13 @@ from typing import Any
 
 import pytest
 
-from generator.build import build_site
 from generator.checks import prose
-from generator.loader import load_content
+from generator.content.fields import url_scheme
+from generator.content.loader import load_content
 from generator.problems import format_problems
-from generator.project import find_project
-from generator.sanitize import CONTENT_START, content_area
-from generator.schema import url_scheme
+from generator.site.build import build_site
+from generator.site.project import find_project
+from generator.site.sanitize import CONTENT_START, content_area
 
 from .conftest import ROOT, Run, line_of
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import markdown
 
-from generator.lift import lift, restore
+from generator.site.rawhtml import lift, restore
 
 
 def test_blocks_come_back_in_place_and_only_once() -> None:

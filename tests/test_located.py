@@ -6,10 +6,10 @@ import gc
 import pickle
 from pathlib import Path
 
-from generator.loader import load_content
-from generator.model import Content
-from generator.schema import Located
-from generator.yamlload import Node
+from generator.content.fields import Located
+from generator.content.loader import load_content
+from generator.content.model import Content
+from generator.content.nodes import Node
 
 from .conftest import REUTERS, edit, line_of
 

@@ -1,4 +1,4 @@
-"""Tests for generator.numbers: every numeric and date form in the bundled sources,
+"""Tests for generator.text.numbers: every numeric and date form in the bundled sources,
 the general forms of the rules, and the traps that general-purpose parsers fall into."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.numbers import (
+from generator.text.numbers import (
     QUALIFIER_FAMILIES,
     StatedDate,
     StatedNumber,
@@ -812,7 +812,7 @@ def test_empty_and_numberless_text() -> None:
 
 @pytest.mark.parametrize("path", [REUTERS, REWRITE], ids=["reuters", "rewrite"])
 def test_stated_in_finds_what_the_remembering_functions_find(path: Path) -> None:
-    from generator import numbers
+    from generator.text import numbers
 
     for paragraph in _read(path).split("\n\n"):
         before = numbers._scan.cache_info().currsize

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.pagecheck import CheckAsWritten
-from generator.sanitize import Finding, check_file, check_site
+from generator.site.sanitize import Finding, check_file, check_site
+from generator.speed.pagecheck import CheckAsWritten
 
 from .test_sanitize import page
 

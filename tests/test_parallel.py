@@ -32,7 +32,10 @@ def build(project: Path, out: Path, jobs: int, lift: bool = True) -> str:
     config = project / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     jobbed = project / f"mkdocs-{jobs}-{lift}.yml"
-    options = f"  - factsheet:\n      jobs: {jobs}\n      lift: {str(lift).lower()}\n"
+    options = (
+        f"  - factsheet:\n      jobs: {jobs}\n"
+        f"      raw_html_bypasses_markdown: {str(lift).lower()}\n"
+    )
     jobbed.write_text(text.replace("  - factsheet\n", options), encoding="utf-8")
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
     proc = subprocess.run(
@@ -98,7 +101,7 @@ def test_broken_links_still_fail_a_parallel_strict_build(synthetic: Path, tmp_pa
 
 
 def test_in_child_runs_the_task_in_another_process_and_returns_its_result() -> None:
-    from generator.parallel import in_child
+    from generator.speed.parallel import in_child
 
     def task() -> tuple[int, list[str]]:
         grown = ["x" * 1000 for _ in range(1000)]  # goes with the child
@@ -110,7 +113,7 @@ def test_in_child_runs_the_task_in_another_process_and_returns_its_result() -> N
 
 
 def test_in_child_runs_a_failing_task_here_so_its_error_surfaces() -> None:
-    from generator.parallel import in_child
+    from generator.speed.parallel import in_child
 
     pids: list[int] = []
 
@@ -129,7 +132,7 @@ def test_fork_map_stops_its_workers_when_its_own_share_fails(tmp_path: Path) -> 
     # and their result files removed (they were left in the temporary directory)
     import time
 
-    from generator.parallel import fork_map
+    from generator.speed.parallel import fork_map
 
     before = set(Path(tempfile.gettempdir()).glob("factsheet-task-*"))
     told = tmp_path / "worker-pid"
@@ -151,3 +154,15 @@ def test_fork_map_stops_its_workers_when_its_own_share_fails(tmp_path: Path) -> 
     with pytest.raises(ProcessLookupError):  # gone, not left as a zombie
         os.kill(worker, 0)
     assert set(Path(tempfile.gettempdir()).glob("factsheet-task-*")) == before
+
+
+def test_the_old_option_name_lift_still_works_with_a_warning() -> None:
+    """``lift`` was renamed ``raw_html_bypasses_markdown``: old configurations keep working."""
+    from generator.site.plugin import FactsheetConfig
+
+    config = FactsheetConfig()
+    config.load_dict({"lift": False})
+    errors, warnings = config.validate()
+    assert errors == []
+    assert config.raw_html_bypasses_markdown is False
+    assert any("lift" in w and "raw_html_bypasses_markdown" in w for _, w in warnings), warnings

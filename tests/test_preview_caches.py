@@ -8,7 +8,7 @@ from pathlib import Path
 
 import jinja2
 
-from generator.mkdocs_plugin import IdleCollector, MemoryBytecodeCache
+from generator.site.plugin import IdleCollector, MemoryBytecodeCache
 
 
 def test_compiled_templates_are_reused_until_their_source_changes(tmp_path: Path) -> None:
@@ -65,7 +65,7 @@ def test_the_collector_is_paused_while_building_and_runs_when_idle() -> None:
 def test_after_reload_runs_one_job_at_a_time_and_can_be_waited_for() -> None:
     import time
 
-    from generator.mkdocs_plugin import AfterReload
+    from generator.site.plugin import AfterReload
 
     done: list[str] = []
     after = AfterReload(delay=0.05)
@@ -86,7 +86,7 @@ def test_after_reload_runs_one_job_at_a_time_and_can_be_waited_for() -> None:
 def test_the_check_after_a_fast_rebuild_logs_unsafe_markup(tmp_path: Path) -> None:
     import logging
 
-    from generator.mkdocs_plugin import _log_unsafe, log
+    from generator.site.plugin import _log_unsafe, log
 
     from .test_sanitize import page
 

@@ -17,9 +17,9 @@ import pytest
 
 from generator.checks import CheckMemo, run_checks
 from generator.checks.prose import read
+from generator.content.loader import load_content
+from generator.content.model import Content
 from generator.generate import check
-from generator.loader import load_content
-from generator.model import Content
 from generator.problems import Problem
 
 from .conftest import SHEET_DIR, Run, edit, line_of
@@ -509,7 +509,7 @@ def test_might_state_never_skips_a_text_that_states_something() -> None:
     archived texts: where the finder reads anything, the quick test lets it through."""
     import ast
 
-    from generator.numbers import might_state, stated_in
+    from generator.text.numbers import might_state, stated_in
 
     from .conftest import ROOT
 

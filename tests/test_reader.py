@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.charts import sheet_charts
-from generator.coverage import source_coverage
+from generator.analysis.coverage import source_coverage
+from generator.analysis.views import SiteView, ViewMemo, build_views
 from generator.generate import check
-from generator.timeline import sheet_timeline
-from generator.views import SiteView, ViewMemo, build_views
+from generator.render.charts import sheet_charts
+from generator.render.timeline import sheet_timeline
 
 from .conftest import ROOT, Run
 

@@ -9,9 +9,9 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from generator.charts import sheet_charts
 from generator.generate import generate
-from generator.timeline import sheet_timeline
+from generator.render.charts import sheet_charts
+from generator.render.timeline import sheet_timeline
 
 from .conftest import SHEET_DIR, Run, line_of
 from .test_exports import site_view
@@ -49,7 +49,7 @@ def test_a_retracted_fact_is_retracted_in_every_output(project: Path) -> None:
 
     result = generate(project / "content", project / "templates")
     assert result.site is not None, [p.format() for p in result.problems]
-    files, pages = result.site.files, result.site.pages
+    files, pages = result.site.downloads, result.site.pages
     for prefix in ("", f"sheets/{sheet.id}/"):
         facts = {f["id"]: f for f in json.loads(files[prefix + "facts.json"])["facts"]}
         rows = list(csv.DictReader(io.StringIO(files[prefix + "facts.csv"].decode("utf-8"))))

@@ -1,4 +1,4 @@
-"""The sanitiser on the build path (generator/sanitize.py), and the escaping it backs up."""
+"""The sanitiser on the build path (generator/site/sanitize.py), and the escaping it backs up."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from mkdocs.utils.meta import get_data
 
-from generator import sanitize
-from generator.escaping import attr, front, json_ld, md
-from generator.sanitize import CONTENT_START, check_page, check_site
-from generator.schema import url_scheme
+from generator.content.fields import url_scheme
+from generator.render.escaping import attr, front, json_ld, md
+from generator.site import sanitize
+from generator.site.sanitize import CONTENT_START, check_page, check_site
 
 from .conftest import ROOT, SHEET_DIR, Run, edit, line_of
 from .test_injection import read_page
@@ -99,8 +99,8 @@ def test_the_bundled_site_passes_and_takes_the_fast_path(tmp_path: Path) -> None
     for name in ("content", "templates"):
         shutil.copytree(ROOT / name, project / name)
     shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-    from generator.build import build_site
-    from generator.project import find_project
+    from generator.site.build import build_site
+    from generator.site.project import find_project
 
     result = build_site(find_project(project / "mkdocs.yml"))
     assert not result.problems and result.site_dir is not None

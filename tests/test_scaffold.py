@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.yamlload import Mapping, Scalar, Sequence, load_yaml
-from generator.yamlwrite import is_plain_safe, scalar, schema_ref
+from generator.content.nodes import Mapping, Scalar, Sequence
+from generator.content.yamlload import load_yaml
+from generator.editor.yamlwrite import is_plain_safe, scalar, schema_ref
 
 from .conftest import ROOT, SHEET_DIR, Run, write
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from generator.content.yamlload import MAX_DEPTH, MAX_FILE_BYTES
 from generator.generate import check
-from generator.yamlload import MAX_DEPTH, MAX_FILE_BYTES
 
 from .conftest import REUTERS, SHEET_DIR, Run, edit, line_of
 

@@ -16,7 +16,8 @@ from watchdog.events import (
     FileOpenedEvent,
 )
 
-from generator.watch import NATIVE_BUILD_DELAY, ChangeHandler, can_ask_for_rebuilds, watch
+from generator.site.mkdocs_internals import can_ask_for_rebuilds
+from generator.site.watch import NATIVE_BUILD_DELAY, ChangeHandler, watch
 
 
 class FakeServer:

@@ -11,7 +11,7 @@ templates with the right sheet or source in scope; the macros module and
 templates copied from ``bench/peer/``; the project's CSS and JavaScript; and an
 ``mkdocs.yml`` that is the project's (same theme, search and Markdown
 extensions, and the navigation factsheet builds: a section per sheet, or none
-beyond ``generator.pages.NAV_SHEETS`` sheets) with the ``macros`` plugin in
+beyond ``generator.render.pages.NAV_SHEETS`` sheets) with the ``macros`` plugin in
 place of ``factsheet``.  Build it with::
 
     cd PEER_DIR && mkdocs build
@@ -35,7 +35,7 @@ HERE = Path(__file__).resolve().parent
 PROJECT = HERE.parent.parent
 
 try:  # the same navigation as factsheet's: sheets are listed up to this many
-    from generator.pages import NAV_SHEETS as _NAV_SHEETS
+    from generator.render.pages import NAV_SHEETS as _NAV_SHEETS
 
     NAV_SHEETS: int | None = _NAV_SHEETS
 except ImportError:  # a version of factsheet that always lists them

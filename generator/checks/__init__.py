@@ -1,6 +1,6 @@
 """The checks that run after loading: every rule that ties content together.
 
-Each check module looks at the loaded :class:`~generator.model.Content` and
+Each check module looks at the loaded :class:`~generator.content.model.Content` and
 returns problems; :func:`run_checks` runs them all and also returns what they
 learnt on the way (where each quote was found), which the pages use to
 highlight cited passages.
@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..model import Content, Fact
-from ..problems import Problem
-from . import archives, attributions, figures, prose, quotes, references
+from generator.checks import archives, attributions, figures, prose, quotes, references
+from generator.content.model import Content, Fact
+from generator.problems import Problem
 
 
 @dataclass

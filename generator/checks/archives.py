@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..model import Content
-from ..problems import Loc, Problem
+from generator.content.model import Content
+from generator.problems import Loc, Problem
 
 
 def check(content: Content) -> list[Problem]:

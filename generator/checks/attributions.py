@@ -7,7 +7,7 @@ one of the aliases declared for it under the sheet's ``speakers``, must be
 named in the quote of one of the fact's citations of that source, or in a
 citation's ``attribution``: a passage of the same source, copied verbatim,
 that names the speaker ("according to the CAC").  Names are compared after the
-quote normalisation (:mod:`generator.textmatch`), case-insensitively and as
+quote normalisation (:mod:`generator.text.textmatch`), case-insensitively and as
 whole words ("CAC" is not found in "CACHE").
 
 A fact whose sources do not say who made the statement says so with
@@ -22,11 +22,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ..model import Citation, Content, Fact, Sheet, Source, Speaker
-from ..problems import Loc, Problem
-from ..sameness import same_objects
-from ..textmatch import normalize
-from .quotes import QuoteIndex
+from generator.checks.quotes import QuoteIndex
+from generator.content.model import Citation, Content, Fact, Sheet, Source, Speaker
+from generator.problems import Loc, Problem
+from generator.speed.sameness import same_objects
+from generator.text.textmatch import normalize
 
 
 @dataclass

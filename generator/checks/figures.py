@@ -14,21 +14,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..model import Citation, Content, Fact, Quantity
-from ..numbers import StatedDate, StatedNumber, find_dates, find_numbers
-from ..problems import Loc, Problem
-from ..schema import PartialDate
-from ..textmatch import normalize
-
-QUALIFIER_WORDS = {
-    "exact": "",
-    "about": "about",
-    "nearly": "nearly",
-    "more-than": "more than",
-    "at-least": "at least",
-    "up-to": "up to",
-    "fewer-than": "fewer than",
-}
+from generator.content.fields import PartialDate
+from generator.content.model import Citation, Content, Fact, Quantity
+from generator.problems import Loc, Problem
+from generator.text.numbers import StatedDate, StatedNumber, find_dates, find_numbers
+from generator.text.textmatch import normalize
+from generator.text.vocabulary import QUALIFIER_WORDS
 
 
 def format_amount(amount: Decimal) -> str:

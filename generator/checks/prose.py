@@ -4,7 +4,7 @@ editor's own words is one of the record's, or marked as the editor's calculation
 Prose is a sheet's title, description, summary, topic titles and introductions, scope
 titles and descriptions and key-figure ``meaning`` lines, and a fact's statement, label,
 note, date note, retraction reason and citation notes.  The numbers in it are read by
-:mod:`generator.numbers` (number words included: "two-month" is 2), and each must be
+:mod:`generator.text.numbers` (number words included: "two-month" is 2), and each must be
 
 * a figure of a fact of the same sheet (its value, or what one of its citations
   ``states``) with a qualifier of the same family: "nearly 13,000" for a fact of nearly
@@ -44,9 +44,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .. import wording
-from ..model import Content, Derivation, Fact, Sheet, Source
-from ..numbers import (
+from generator.checks.quotes import QuoteIndex
+from generator.content import wording
+from generator.content.fields import Located, PartialDate
+from generator.content.model import Content, Derivation, Fact, Sheet, Source
+from generator.problems import Loc, Problem
+from generator.speed.sameness import same_objects
+from generator.text.numbers import (
     StatedDate,
     StatedNumber,
     VagueAmount,
@@ -55,11 +59,7 @@ from ..numbers import (
     might_state,
     stated_in,
 )
-from ..problems import Loc, Problem
-from ..sameness import same_objects
-from ..schema import Located, PartialDate
-from ..textmatch import normalize
-from .quotes import QuoteIndex
+from generator.text.textmatch import normalize
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,6 @@
 """Every quote must occur, exactly once or told apart, in its source's archived text.
 
-See :mod:`generator.textmatch` for the normalisation.  When a quote is not
+See :mod:`generator.text.textmatch` for the normalisation.  When a quote is not
 found the problem shows the closest passage of the source with a word diff,
 and says so when the quote is in fact in another source.
 """
@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..model import Citation, Content, Fact, Source
-from ..problems import Loc, Problem
-from ..sameness import same_objects
-from ..textmatch import ArchivedText, Span, normalize
+from generator.content.model import Citation, Content, Fact, Source
+from generator.problems import Loc, Problem
+from generator.speed.sameness import same_objects
+from generator.text.textmatch import ArchivedText, Span, normalize
 
 
 @dataclass(frozen=True, slots=True)

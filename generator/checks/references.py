@@ -5,11 +5,11 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-from ..model import Content, Sheet
-from ..origins import resolve_origins
-from ..problems import Loc, Problem
-from ..sameness import same_objects
-from ..schema import Located
+from generator.content.fields import Located
+from generator.content.model import Content, Sheet
+from generator.content.origins import resolve_origins
+from generator.problems import Loc, Problem
+from generator.speed.sameness import same_objects
 
 RESERVED_ANCHORS = frozenset(
     {"key-figures", "charts", "timeline", "downloads", "facts", "summary", "about-this-sheet"}

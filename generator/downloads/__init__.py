@@ -1,0 +1,1 @@
+"""Downloads: the machine-readable files (facts.json, facts.csv, CSL-JSON, Atom feeds)."""

@@ -1,0 +1,1 @@
+"""Editor commands: add-source, new (scaffolding), cite, confirm, and YAML editing."""

@@ -1,0 +1,321 @@
+"""Render the site's Markdown pages from the views, through the Jinja2 templates.
+
+The output is plain Markdown (with raw HTML where Markdown has no construct)
+keyed by page path, plus downloadable files: nothing here knows about MkDocs,
+so another static site engine could build the same pages.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import jinja2
+from markupsafe import Markup
+
+from generator.analysis.views import SiteView, archive_segments, sheet_key, source_key
+from generator.content import wording
+from generator.content.format import json_schemas, reference
+from generator.downloads import exports
+from generator.paths import (
+    FORMAT_PAGE,
+    HOME,
+    SITE_CORRECTIONS_FEED,
+    SOURCES_INDEX,
+    corrections_feed,
+    corrections_page,
+    differences_page,
+    final_link,
+    relative,
+    sheet_page,
+    source_page,
+)
+from generator.render import escaping
+from generator.render.charts import sheet_charts
+from generator.render.jsonld import sheet_graph
+from generator.render.search import SearchEntry, indexed_pages, search_entries, search_parts
+from generator.render.timeline import sheet_timeline
+from generator.speed.parallel import fork_map
+from generator.speed.sameness import same
+
+NAV_SHEETS = 20
+"""Up to this many sheets are listed in the navigation; with more, the front page lists
+them (the navigation is drawn on every page, so a long one costs readers and builds)."""
+
+
+@dataclass(frozen=True)
+class OnDisk:
+    """A page or download written to a file by the process that rendered it (in a build).
+
+    At 100,000 facts the pages' Markdown and the downloads are gigabytes of text: written
+    where they are made, they are neither sent back to the main process nor held by it;
+    the engine reads each page when it converts it and copies each download.
+    """
+
+    path: Path
+
+
+@dataclass
+class RenderedSite:
+    pages: dict[str, str | OnDisk] = field(default_factory=dict)
+    """Markdown pages by path (``sheets/x/index.md``)."""
+    downloads: dict[str, bytes | OnDisk] = field(default_factory=dict)
+    """Other files to publish as they are (downloads, schemas, archived texts)."""
+    nav: list[str | tuple[str, list[str]]] = field(default_factory=list)
+    """Navigation: page paths, and sections as (title, page paths), in order."""
+    search: list[SearchEntry] = field(default_factory=list)
+    """Search entries for the fact pages (see :mod:`generator.render.search`)."""
+    search_pages: set[str] = field(default_factory=set)
+    """Pages fully described by ``search``: the engine need not index them itself."""
+
+
+def heading_attrs(anchor: str, *classes: str) -> Markup:
+    """Python-Markdown attribute list for a heading: ``{#anchor .class}`` (ids are slugs)."""
+    parts = [f"#{anchor}", *(f".{c}" for c in classes)]
+    return Markup("{: " + " ".join(escaping.attr(p) for p in parts) + " }")
+
+
+class Templates:
+    """The Jinja2 environment: editor text is escaped by default, never evaluated."""
+
+    def __init__(self, directory: str | os.PathLike[str], *, directory_urls: bool = True) -> None:
+        self.directory = Path(directory)
+        self.directory_urls = directory_urls
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(self.directory)),
+            autoescape=False,
+            finalize=escaping.finalize,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+            auto_reload=False,  # the preview makes a new environment when a template changes
+        )
+        self.env.filters.update(escaping.FILTERS)
+        self.env.globals.update(
+            {
+                "heading_attrs": heading_attrs,
+                "sheet_charts": sheet_charts,
+                "sheet_timeline": sheet_timeline,
+                "sheet_graph": sheet_graph,
+                "archive_segments": archive_segments,
+                "reference": reference(),
+                "csv_columns": exports.CSV_COLUMNS,
+                "format_name": exports.FORMAT_NAME,
+                "format_version": exports.FORMAT_VERSION,
+            }
+        )
+        self.env.filters.update(
+            {
+                "date": wording.date,
+                "iso_date": wording.iso_date,
+                "capitalise": wording.capitalise,
+                "number": wording.number,
+                "digits": wording.digits,
+                "plural": wording.plural,
+            }
+        )
+
+    def render(self, name: str, page: str, **context: Any) -> str:
+        def link(target: str, anchor: str | None = None) -> Markup:
+            """A Markdown link target: the source page, which the engine resolves."""
+            return Markup(escaping.url(relative(page, target, anchor)))
+
+        def href(target: str, anchor: str | None = None) -> Markup:
+            """A raw HTML ``href``: the published URL, relative to this page."""
+            return escaping.url(final_link(page, target, anchor, self.directory_urls))
+
+        template = self.env.get_template(name)
+        return template.render(page=page, link=link, href=href, **context)
+
+
+@dataclass
+class PageMemo(exports.DownloadMemo):
+    """Pages, downloads and search entries kept between runs (``serve``).
+
+    Each is kept with the objects it was made from; when those are the very same
+    objects (the earlier stages reuse them when their files did not change), the
+    kept result is used instead of rendering again.
+    """
+
+    pages: dict[str, tuple[tuple[object, ...], str, object]] = field(default_factory=dict)
+    """Path -> (what the page is made from, its Markdown, the view it showed)."""
+    search: dict[str, tuple[tuple[object, ...], list[SearchEntry]]] = field(default_factory=dict)
+    rendered: int = 0
+    """Pages rendered in the last run (the rest came from the memo)."""
+
+
+def render_site(
+    view: SiteView,
+    templates: Templates,
+    memo: PageMemo | None = None,
+    *,
+    jobs: int = 1,
+    out_dir: Path | None = None,
+) -> RenderedSite:
+    """Render every page and download; ``jobs`` > 1 renders them in forked processes.
+
+    With ``out_dir`` (a build), pages and downloads are written under it and stand in the
+    result as :class:`OnDisk` (a page whose text would not come back from a file exactly
+    as it is stays in memory).
+    """
+    site = RenderedSite()
+    common: dict[str, Any] = {
+        "site": view,
+        "pages": {
+            "home": HOME,
+            "sources": SOURCES_INDEX,
+            "format": FORMAT_PAGE,
+            "sheet": sheet_page,
+            "differences": differences_page,
+            "corrections": corrections_page,
+            "corrections_feed": corrections_feed,
+            "site_corrections_feed": SITE_CORRECTIONS_FEED,
+            "source": source_page,
+        },
+    }
+    kept: dict[str, tuple[tuple[object, ...], str, object]] = {}
+    pending: list[tuple[str, Callable[[], str]]] = []
+
+    def page(
+        path: str,
+        make_key: Callable[[], tuple[object, ...]],
+        template: str,
+        view: object = None,
+        **context: Any,
+    ) -> None:
+        if memo is not None:  # the preview: an unchanged page is not rendered again
+            hit = memo.pages.get(path)
+            if hit is not None and view is not None and hit[2] is view:
+                # the very view object of the last run (kept by the views' memo): unchanged
+                site.pages[path] = hit[1]
+                kept[path] = hit
+                return
+            key = make_key()
+            if hit is not None and same(hit[0], key):
+                site.pages[path] = hit[1]
+                kept[path] = (key, hit[1], view)
+                return
+            kept[path] = (key, "", view)
+        site.pages[path] = ""  # keeps the order; filled in below
+        pending.append(
+            (path, functools.partial(templates.render, template, path, **context, **common))
+        )
+
+    page(
+        HOME,
+        lambda: tuple(x for sv in view.sheets for x in (sv.sheet, len(sv.facts), len(sv.sources))),
+        "home.md.j2",
+    )
+    site.nav.append(HOME)
+    for sheet in view.sheets:
+        key = functools.partial(sheet_key, sheet)
+        path = sheet_page(sheet.id)
+        page(path, key, "sheet.md.j2", view=sheet, sheet=sheet)
+        diff_path = differences_page(sheet.id)
+        page(diff_path, key, "differences.md.j2", view=sheet, sheet=sheet)
+        fixes_path = corrections_page(sheet.id)
+        page(fixes_path, key, "corrections.md.j2", view=sheet, sheet=sheet)
+        if len(view.sheets) <= NAV_SHEETS:
+            site.nav.append((sheet.sheet.title, [path, diff_path, fixes_path]))
+    page(
+        SOURCES_INDEX,
+        lambda: tuple(
+            x for sv in view.sources for x in (sv.source, len(sv.facts), *sv.derived_from)
+        ),
+        "sources.md.j2",
+    )
+    site.nav.append(SOURCES_INDEX)
+    for source in view.sources:
+        page(
+            source_page(source.id),
+            functools.partial(source_key, source),
+            "source.md.j2",
+            view=source,
+            source=source,
+        )
+    page(FORMAT_PAGE, tuple, "format.md.j2")
+    site.nav.append(FORMAT_PAGE)
+    tasks: list[Callable[[], Any]]
+    if out_dir is None:
+        downloads_task = functools.partial(
+            exports.downloads, view, memo, directory_urls=templates.directory_urls
+        )
+        tasks = [*(task for _, task in pending), downloads_task]
+    else:
+        tasks = [
+            *(functools.partial(_page_to_file, t, out_dir / "pages" / p) for p, t in pending),
+            functools.partial(
+                _downloads_to_disk, view, out_dir / "files", directory_urls=templates.directory_urls
+            ),
+        ]
+    *markdowns, downloads = fork_map(tasks, jobs if memo is None else 1)
+    for (path, _), markdown in zip(pending, markdowns, strict=True):
+        site.pages[path] = markdown
+        if memo is not None and isinstance(markdown, str):
+            kept[path] = (kept[path][0], markdown, kept[path][2])
+    if memo is not None:
+        memo.pages = kept
+        memo.rendered = len(pending)
+    site.downloads.update(downloads)
+    site.search = _search(view, memo)
+    site.search_pages = indexed_pages(view)
+    for name, schema in json_schemas().items():
+        site.downloads[f"schemas/{name}"] = exports.dump_json(schema, pretty=True)
+    site.downloads[f"schemas/facts-download.v{exports.FORMAT_VERSION}.schema.json"] = (
+        exports.dump_json(exports.download_schema(), pretty=True)
+    )
+    return site
+
+
+def _page_to_file(render: Callable[[], str], target: Path) -> str | OnDisk:
+    markdown = render()
+    # the engine reads files as UTF-8 text, dropping a byte order mark and turning
+    # "\r" into "\n": a page that would not come back exactly stays in memory
+    if markdown.startswith("\ufeff") or "\r" in markdown:
+        return markdown
+    try:
+        data = markdown.encode("utf-8")
+    except UnicodeEncodeError:
+        return markdown
+    return _write(target, data)
+
+
+def _downloads_to_disk(
+    view: SiteView, folder: Path, *, directory_urls: bool = True
+) -> dict[str, OnDisk]:
+    """Write the downloads under ``folder`` as they are made (a build keeps none in memory)."""
+    written: dict[str, OnDisk] = {}
+
+    def open_file(path: str) -> BinaryIO:
+        target = folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        written[path] = OnDisk(target)
+        return open(target, "wb")
+
+    exports.write_downloads(view, open_file, directory_urls=directory_urls)
+    return written
+
+
+def _write(target: Path, data: bytes) -> OnDisk:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return OnDisk(target)
+
+
+def _search(view: SiteView, memo: PageMemo | None) -> list[SearchEntry]:
+    if memo is None:
+        return list(search_entries(view))
+    entries: list[SearchEntry] = []
+    kept: dict[str, tuple[tuple[object, ...], list[SearchEntry]]] = {}
+    for part, key, make in search_parts(view):
+        hit = memo.search.get(part)
+        found = hit[1] if hit is not None and same(hit[0], key) else list(make())
+        kept[part] = (key, found)
+        entries.extend(found)
+    memo.search = kept
+    return entries

@@ -1,0 +1,696 @@
+"""The MkDocs plugin: plain ``mkdocs build`` and ``mkdocs serve`` give the same site.
+
+Add it to ``mkdocs.yml``::
+
+    plugins:
+      - search
+      - factsheet:
+          content_dir: content      # default
+          templates_dir: templates  # default
+
+MkDocs events used (see https://www.mkdocs.org/dev-guide/plugins/#events):
+
+``on_startup``  remembers whether this is ``serve`` (errors become a page) or a build.
+``on_config``   resolves the content and templates directories next to mkdocs.yml.
+``on_files``    runs the generator and adds its pages and downloads as generated
+                files (nothing is written into ``docs_dir``), and sets the navigation.
+                In a build, content problems stop it with a :class:`ContentProblemsError`;
+                while serving, they are shown on the site's front page instead,
+                and the server keeps running until the YAML is fixed.
+``on_nav``      in a build, forks workers that render a share of the pages on other
+                cores (:mod:`generator.speed.pagerender`); ``on_pre_page`` lets each page take
+                its worker's rendering when its Markdown is exactly the one rendered.
+``on_page_markdown`` marks the fact pages so that Material's search skips parsing their
+                HTML (the generator describes their sections itself,
+                :mod:`generator.render.search`),
+                and sets the generator's raw HTML blocks aside (:mod:`generator.site.rawhtml`);
+``on_page_content`` puts them back into the page's HTML, and their ids into its anchors;
+                then, in a build, keeps a fact page's HTML aside on disk until the theme
+                renders it (:mod:`generator.speed.htmlstore`), and lets go of its Markdown.
+``on_page_context`` (after Material's search) gives the page its HTML back; the first call
+                lets go of the downloads, which MkDocs has written by then.
+``on_env``      in a build on several cores, starts checking pages with the sanitiser in
+                another process as MkDocs writes them (:mod:`generator.speed.pagecheck`).
+``on_post_page`` lets go of the page's HTML once the theme has rendered it, and names the
+                page written before it to that check.
+``on_post_build`` adds those entries to Material's ``search/search_index.json``
+                (:mod:`generator.site.searchindex`), then
+                runs the sanitiser check (:mod:`generator.site.sanitize`) on the built
+                pages. ``factsheet build`` runs it before the new site replaces the old
+                one; under plain ``mkdocs build`` (which has already written ``site/``)
+                it still fails the build loudly, and ``mkdocs serve`` logs the problems.
+``on_serve``    watches the content and templates directories for live reload (native file
+                events as well as MkDocs' polling, :mod:`generator.site.watch`), and puts
+                the fast path (:mod:`generator.site.preview`) in front of MkDocs' rebuild: an
+                edit that only changes pages' content re-renders just those pages (and
+                checks them with the sanitiser once the browsers reload, :class:`AfterReload`).
+``on_shutdown`` waits for that check and stops the native file watcher.
+
+While serving, each rebuild runs with the cyclic garbage collector paused (the memo keeps
+millions of objects alive, and every full collection would scan them all in the middle of
+the rebuild); one collection runs once the preview has been idle for a moment. Compiled
+theme templates are kept between rebuilds too (:class:`MemoryBytecodeCache`).
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+import logging
+import os
+import shutil
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, ClassVar
+
+import jinja2
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+from watchdog.observers.api import BaseObserver
+
+from generator import speed
+from generator.content.model import Content
+from generator.generate import Generated, Memo, generate
+from generator.paths import HOME
+from generator.problems import Problem, format_problems
+from generator.render.escaping import attr
+from generator.render.pages import OnDisk, RenderedSite
+from generator.site import mkdocs_internals, preview, watch
+from generator.site.errorpage import error_page
+from generator.site.project import HISTORY_POLICIES
+from generator.site.rawhtml import Lifted, lift, restore
+from generator.site.sanitize import Finding, check_site
+from generator.site.searchindex import SearchIndex
+from generator.speed.htmlstore import HtmlStore
+from generator.speed.pagecheck import CheckAsWritten
+from generator.speed.pagerender import PageRenderer
+from generator.speed.parallel import default_jobs
+
+log = logging.getLogger("mkdocs.plugins.factsheet")
+
+
+class ContentProblemsError(PluginError):
+    """Content problems stopped the build; ``problems`` holds them, located."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("fact sheet content has problems:\n" + format_problems(problems))
+
+
+class UnsafeMarkupError(PluginError):
+    """The sanitiser had to remove something from the built pages."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("unsafe markup in the built site:\n" + format_problems(problems))
+
+
+class FactsheetConfig(base.Config):
+    content_dir = c.Type(str, default="content")
+    """Directory of the YAML content, relative to mkdocs.yml."""
+    templates_dir = c.Type(str, default="templates")
+    """Directory of the Jinja2 templates, relative to mkdocs.yml."""
+    jobs = c.Type(int, default=0)
+    """Processes that render and check pages in a build, this one included (0: one per core,
+    at most four; 1: serial, pages checked after the build)."""
+    raw_html_bypasses_markdown = c.Type(bool, default=True)
+    """The generator's raw HTML blocks are set aside while Python-Markdown converts a page,
+    and put back after (see generator.site.rawhtml): the page is the same, converted faster."""
+    lift = c.Deprecated(moved_to="raw_html_bypasses_markdown")
+    """The old name of ``raw_html_bypasses_markdown``."""
+    speed = c.Type(bool, default=True)
+    """``false`` (or ``FACTSHEET_SPEED=off``) builds without the speed layer: one process,
+    everything in memory; the site is the same (see generator.speed)."""
+    history = c.Choice(HISTORY_POLICIES, default="require")
+    """A shallow git history of the content: fail the build (``require``), or build
+    without change dates (``allow-shallow``); see generator.analysis.history."""
+
+
+class MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept in memory, checked against their source (Jinja's checksum).
+
+    MkDocs makes a new theme environment for every build; with this cache, the preview's
+    rebuilds skip compiling the theme's templates again (over half a second for Material).
+    """
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.store.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+class IdleCollector:
+    """Pause the cyclic garbage collector during rebuilds; collect once the preview is idle.
+
+    At the end of a rebuild what it made is frozen (``gc.freeze``), so that resuming
+    collection does not scan it at the next allocation; the idle collection thaws it.
+    """
+
+    def __init__(self, delay: float = 2.0) -> None:
+        self.delay = delay
+        self.lock = threading.Lock()
+        self.building = False
+        self.timer: threading.Timer | None = None
+
+    def build_started(self) -> None:
+        with self.lock:
+            self.building = True
+            if self.timer is not None:
+                self.timer.cancel()
+                self.timer = None
+        gc.disable()
+
+    def build_ended(self) -> None:
+        gc.freeze()
+        gc.enable()
+        with self.lock:
+            self.building = False
+            self.timer = threading.Timer(self.delay, self._collect)
+            self.timer.daemon = True
+            self.timer.start()
+
+    def _collect(self) -> None:
+        with self.lock:
+            if self.building:
+                return
+            self.timer = None
+            gc.unfreeze()
+            gc.collect()
+
+
+class AfterReload:
+    """One job at a time, run shortly after the rebuild, for what need not delay the reload.
+
+    The preview's fast path checks the pages it wrote with the sanitiser here: while
+    serving, the check only logs what it finds (the pages are served either way), so the
+    browsers reload, and fetch the page, before it starts (``delay``). The next rebuild
+    waits for it (or runs it at once, if it has not started): it must not read pages
+    while they are being written.
+    """
+
+    def __init__(self, delay: float = 0.3) -> None:
+        self.delay = delay
+        self.lock = threading.Lock()
+        self.job: Callable[[], None] | None = None
+        self.timer: threading.Timer | None = None
+
+    def start(self, job: Callable[[], None]) -> None:
+        self.wait()
+        with self.lock:
+            self.job = job
+            self.timer = threading.Timer(self.delay, self._run)
+            self.timer.daemon = True
+            self.timer.start()
+
+    def _run(self) -> None:
+        with self.lock:
+            job, self.job = self.job, None
+            if job is not None:
+                job()
+
+    def wait(self) -> None:
+        """Return once the job has run, running it here if it had not started."""
+        timer = self.timer
+        if timer is None:
+            return
+        timer.cancel()
+        self._run()  # holds the lock while a started job runs, or runs the pending one
+        timer.join()
+        self.timer = None
+
+
+class FactsheetPlugin(BasePlugin[FactsheetConfig]):
+    supports_multiple_instances = False
+    history_override: ClassVar[str | None] = None
+    """``factsheet serve --allow-shallow-history`` sets it: it wins over the option."""
+
+    def __init__(self) -> None:
+        self.serving = False
+        self.prepared: Generated | None = None
+        self.checked_by_caller = False
+        self.last: Generated | None = None
+        self.content_dir = Path("content")
+        self.templates_dir = Path("templates")
+        self.site: RenderedSite | None = None
+        self.memo: Memo | None = None
+        """Kept between the preview's rebuilds, so that they redo only what an edit touched."""
+        self.previous: dict[str, str | bytes | OnDisk] = {}
+        self.previous_dest: dict[str, str] = {}
+        self.previous_nav: list[Any] | None = None
+        self.changed: set[str] = set()
+        self.lifted: dict[str, Lifted] = {}
+        self.gone: list[str] = []
+        self.renderer: PageRenderer | None = None
+        self.files: Files | None = None
+        self.known_pages: list[str] = [HOME]
+        """Pages of the last good build: while serving, errors are shown at each of them."""
+        self.collector = IdleCollector()
+        self.bytecode = MemoryBytecodeCache()
+        self.search_index = SearchIndex(keep=False)
+        self.nav: Navigation | None = None
+        self.last_build: preview.LastBuild | None = None
+        self.observer: BaseObserver | None = None
+        self.after_reload = AfterReload()
+        self.html: HtmlStore | None = None
+        """In a build, fact pages' HTML between MkDocs' two page loops."""
+        self.downloads_written = False
+        self.checking: CheckAsWritten | None = None
+        """In a build on several cores, the sanitiser's check of pages as MkDocs writes them."""
+        self.written: str | None = None
+        self.checked_pages: dict[str, list[Finding]] = {}
+        """What that check found, by page, once the build is over."""
+
+    @property
+    def history_policy(self) -> str:
+        return self.history_override or self.config.history
+
+    def use(self, generated: Generated) -> None:
+        """Hand over a generator result already computed (by ``factsheet build``).
+
+        The build lets go of what it no longer needs as it goes, to keep memory down:
+        ``generated.site`` is left with empty pages and downloads once MkDocs has them.
+        """
+        self.prepared = generated
+        self.checked_by_caller = True
+
+    def _jobs(self) -> int:
+        """Processes for a build's pages: the ``jobs`` option, 1 with the speed layer off."""
+        if not speed.enabled(self.config.speed):
+            return 1
+        return self.config.jobs or default_jobs()
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"
+        self.search_index = SearchIndex(keep=self.serving)
+
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+        self.nav = nav
+        if not self.serving and speed.enabled(self.config.speed):
+            self.html = HtmlStore()
+            self.downloads_written = False
+        jobs = self._jobs()
+        if self.serving or jobs < 2:
+            return nav
+        self.renderer = PageRenderer(config, files, jobs)
+
+        def prepare(page: Page) -> str:
+            page.read_source(config)
+            markdown = config.plugins.on_page_markdown(
+                page.markdown or "", page=page, config=config, files=files
+            )
+            page.markdown = markdown
+            # (in the worker) its HTML goes back with the blocks still aside: the main
+            # process lifts them again, and puts them back from its own copy
+            self.lifted.pop(page.file.src_uri, None)
+            return markdown
+
+        self.renderer.start(list(files.documentation_pages()), prepare)
+        return nav
+
+    def on_pre_page(self, page: Page, /, *, config: MkDocsConfig, files: Files) -> Page:
+        renderer = self.renderer
+        if renderer is not None:
+            plain_render = page.render
+
+            def render(config: MkDocsConfig, files: Files) -> None:
+                if not renderer.apply(page):
+                    plain_render(config, files)
+
+            mkdocs_internals.replace_render(page, render)
+        return page
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if self.serving:
+            self.after_reload.wait()
+            self.collector.build_started()
+            self.last_build = None  # set again when this build has gone through
+        base_dir = Path(config.config_file_path or ".").resolve().parent
+        self.content_dir = (base_dir / self.config.content_dir).resolve()
+        self.templates_dir = (base_dir / self.config.templates_dir).resolve()
+        jieba = sys.modules.get("jieba")  # loaded by Material's search for Chinese text
+        if jieba is not None:
+            jieba.setLogLevel(logging.WARNING)
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        if self.serving and self.memo is None:
+            self.memo = Memo()
+        generated = self.prepared
+        if generated is None or generated.directory_urls != config.use_directory_urls:
+            generated = generate(
+                self.content_dir,
+                self.templates_dir,
+                self.memo,
+                directory_urls=config.use_directory_urls,
+                history=self.history_policy,
+            )
+        self.prepared = None
+        self.last = generated
+        if generated.problems or generated.site is None:
+            if not self.serving:
+                raise ContentProblemsError(generated.problems)
+            for problem in generated.problems:
+                log.error(problem.format())
+            # Every page the editor may be looking at shows the problems, so that the
+            # live reload lands on them, and the page comes back once they are fixed.
+            page = error_page(generated.problems)
+            site = RenderedSite(pages=dict.fromkeys(self.known_pages, page), nav=[HOME])
+        else:
+            site = generated.site
+            self.known_pages = list(site.pages)
+        self.site = site
+        self.files = files
+        if not self.serving:
+            # The generator's objects live until the build ends: move them out of the
+            # garbage collector's sight, so that collections during MkDocs' page loop
+            # only scan what that loop creates (and forked workers share them unchanged).
+            gc.freeze()
+        nav = _nav(site)
+        outputs: dict[str, str | bytes | OnDisk] = {**site.pages, **site.downloads}
+        # In a dirty rebuild (the preview), MkDocs renders and copies only the files
+        # marked modified: those whose content changed since the last build, or all of
+        # them when the navigation (drawn on every page) changed.
+        everything = not self.serving or nav != self.previous_nav
+        changed: set[str] = set()
+        for path, content in outputs.items():
+            if isinstance(content, OnDisk):
+                file = File.generated(config, path, abs_src_path=str(content.path))
+                mkdocs_internals.replace_copy_file(file, functools.partial(_link_file, file))
+            else:
+                file = File.generated(config, path, content=content)
+            modified = everything or self.previous.get(path) != content
+            if modified:
+                changed.add(path)
+            mkdocs_internals.mark_modified(file, modified)
+            _replace(files, file)
+        self.gone = [dest for path, dest in self.previous_dest.items() if path not in outputs]
+        if self.serving:
+            self.previous = outputs
+            self.previous_dest = {
+                p: f.dest_uri for p in outputs if (f := files.get_file_from_path(p)) is not None
+            }
+            self.previous_nav = nav
+        self.changed = changed
+        config.nav = nav
+        return files
+
+    def on_page_markdown(
+        self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        uri = page.file.src_uri
+        if self.site is not None and uri in self.site.search_pages:
+            page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
+        if (
+            self.config.raw_html_bypasses_markdown
+            and self.site is not None
+            and uri in self.site.pages
+        ):
+            lifted = lift(markdown)
+            if lifted.blocks:
+                self.lifted[uri] = lifted
+                return lifted.markdown
+        return markdown
+
+    def _restore_lifted(
+        self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        lifted = self.lifted.pop(page.file.src_uri, None)
+        if lifted is None:
+            return html
+        page.present_anchor_ids = (page.present_anchor_ids or set()) | lifted.anchors
+        return restore(html, lifted)
+
+    @event_priority(-100)  # after every other plugin's
+    def _keep_aside(
+        self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        """In a build, a fact page's HTML waits on disk for the theme; its Markdown goes."""
+        uri = page.file.src_uri
+        if (
+            self.html is None
+            or self.site is None
+            or uri not in self.site.search_pages
+            # Material's search strips these attributes from every page just before the
+            # theme renders it; a page kept aside is given back after that, so it must
+            # have none (fact pages have none: editors' text is always escaped).
+            or "data-search-" in html
+        ):
+            return html
+        self.html.put(uri, html)
+        page.markdown = ""
+        page.file.content_string = ""
+        if uri in self.site.pages:
+            self.site.pages[uri] = ""
+        return ""
+
+    on_page_content = CombinedEvent(_restore_lifted, _keep_aside)
+
+    @event_priority(-100)  # after Material's search, which has nothing to do for these pages
+    def on_page_context(
+        self, context: Any, /, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> Any:
+        if self.html is None:
+            return context
+        if not self.downloads_written:
+            self._let_go_of_downloads()
+        uri = page.file.src_uri
+        if uri in self.html:
+            page.content = self.html.take(uri)
+        return context
+
+    @event_priority(-100)
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        if self.html is not None and page.file.src_uri in self.html:
+            page.content = ""  # written: only its title, anchors and links are still needed
+        if self.checking is not None:
+            # MkDocs writes this page next: the one before it is written by now
+            if self.written is not None:
+                self.checking.written(self.written)
+            self.written = page.file.dest_uri
+        return output
+
+    def _let_go_of_downloads(self) -> None:
+        """MkDocs has written the downloads (before any page): their bytes can go."""
+        self.downloads_written = True
+        if self.site is None or self.files is None:
+            return
+        for path in self.site.downloads:
+            file = self.files.get_file_from_path(path)
+            if file is not None and file.generated_by is not None:
+                file.content_bytes = b""
+            self.site.downloads[path] = b""
+
+    def on_env(
+        self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files
+    ) -> jinja2.Environment:
+        if not self.serving and self._jobs() > 1 and hasattr(os, "fork"):
+            # every page is converted; the theme loop that writes them runs on one core
+            self.checking, self.written = CheckAsWritten(config.site_dir), None
+        if self.serving and env.bytecode_cache is None:
+            env.bytecode_cache = self.bytecode
+        if self.serving and self.nav is not None and self.last is not None and self.last.ok:
+            self.last_build = preview.LastBuild(
+                config, files, self.nav, env, preview.config_stamp(config)
+            )
+        return env
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        try:
+            self._post_build(config)
+        finally:
+            if self.serving:
+                self.collector.build_ended()
+
+    def _post_build(self, config: MkDocsConfig) -> None:
+        self._close_html()
+        self.checked_pages = {}
+        if self.checking is not None:
+            if self.written is not None:
+                self.checking.written(self.written)
+            self.checked_pages = self.checking.finish()
+            self.checking = None
+        if self.renderer is not None:
+            log.info(
+                f"{self.renderer.reused} pages were rendered by worker processes, "
+                f"{self.renderer.own} by the main process"
+            )
+            self.renderer.close()
+            self.renderer = None
+        if self.site is not None and self.files is not None:
+            self.search_index.after_build(Path(config.site_dir), self.site, self.files)
+        site_dir = Path(config.site_dir)
+        for dest in self.gone:  # pages that no longer exist leave the preview too
+            (site_dir / dest).unlink(missing_ok=True)
+        if self.checked_by_caller:
+            return  # factsheet build checks the new site itself, before swapping it in
+        content = self.last.loaded.content if self.last and self.last.loaded else None
+        only = None
+        if self.serving and self.files is not None:
+            only = {
+                f.dest_uri
+                for p in self.changed
+                if (f := self.files.get_file_from_path(p)) is not None
+                and f.dest_uri.endswith(".html")
+            }
+        unsafe = check_site(config.site_dir, content, only=only, checked=self.checked_pages)
+        if not unsafe:
+            return
+        if self.serving:
+            for problem in unsafe:
+                log.error(problem.format())
+            return
+        raise UnsafeMarkupError(unsafe)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._close_html()
+        if self.checking is not None:
+            self.checking.abandon()
+            self.checking = None
+        if self.serving:
+            self.last_build = None
+            self.collector.build_ended()
+        if self.renderer is not None:
+            self.renderer.close()
+            self.renderer = None
+
+    def _close_html(self) -> None:
+        if self.html is not None:
+            self.html.close()
+            self.html = None
+
+    def on_serve(
+        self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
+    ) -> LiveReloadServer:
+        self.observer = watch.watch(server, [self.content_dir, self.templates_dir])
+        full_rebuild = server.builder
+
+        def rebuild() -> None:
+            if not self.fast_rebuild():
+                full_rebuild()
+
+        server.builder = rebuild
+        return server
+
+    def on_shutdown(self) -> None:
+        self.after_reload.wait()
+        if self.observer is not None:
+            self.observer.stop()
+            self.observer.join(timeout=5)
+            self.observer = None
+
+    def fast_rebuild(self) -> bool:
+        """Re-render only the pages an edit changed (see :mod:`generator.site.preview`).
+
+        Returns False, having changed nothing in the site, when the edit needs MkDocs'
+        full rebuild; the generator's result is then handed to it, not computed again.
+        """
+        last = self.last_build
+        if not preview.usable(last) or self.memo is None:
+            return False
+        assert last is not None
+        templates = self.memo.templates_signature
+        started = time.perf_counter()
+        self.after_reload.wait()
+        self.collector.build_started()
+        try:
+            generated = generate(
+                self.content_dir,
+                self.templates_dir,
+                self.memo,
+                directory_urls=last.config.use_directory_urls,
+                history=self.history_policy,
+            )
+            site = generated.site
+            outputs: dict[str, str | bytes | OnDisk] = {}
+            if site is not None:
+                outputs = {**site.pages, **site.downloads}
+            changed = {p: c for p, c in outputs.items() if self.previous.get(p) != c}
+            if (
+                site is None
+                or not generated.ok
+                or self.memo.templates_signature != templates
+                or outputs.keys() != self.previous.keys()
+                or _nav(site) != self.previous_nav
+                or any(p in site.pages and p not in site.search_pages for p in changed)
+            ):
+                self.prepared = generated  # the full rebuild takes it as it is
+                return False
+            self.last, self.site = generated, site
+            pages = {p: c for p, c in changed.items() if isinstance(c, str)}
+            downloads = {p: c for p, c in changed.items() if isinstance(c, bytes)}
+            written = preview.render_pages(last, pages, downloads)
+            site_dir = Path(last.config.site_dir)
+            if self.files is not None:
+                self.search_index.again(site_dir, site, self.files)
+            self.previous = outputs
+            self.changed = set(changed)
+            content = generated.loaded.content if generated.loaded else None
+            only = {dest for dest in written if dest.endswith(".html")}
+            self.after_reload.start(functools.partial(_log_unsafe, site_dir, content, only))
+            log.info(
+                f"re-rendered {len(pages)} changed pages and {len(downloads)} downloads "
+                f"in {time.perf_counter() - started:.2f} s"
+            )
+            return True
+        finally:
+            self.collector.build_ended()
+
+
+def _log_unsafe(site_dir: Path, content: Content | None, only: set[str]) -> None:
+    """The sanitiser's check of pages the preview rewrote; what it finds is logged."""
+    for problem in check_site(str(site_dir), content, only=only):
+        log.error(problem.format())
+
+
+def _link_file(file: File, dirty: bool = False) -> None:
+    """Publish a download the build wrote to its scratch directory: a hard link, not a copy.
+
+    The scratch directory is next to the site, on the same file system, and is deleted
+    after the build: linking saves writing the downloads' bytes again. Where a link
+    cannot be made (another file system, one without links, a file already there), the
+    file is copied as MkDocs would.
+    """
+    if dirty and not file.is_modified():
+        return
+    assert file.abs_src_path is not None
+    target = file.abs_dest_path
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    try:
+        os.link(file.abs_src_path, target)
+    except OSError:
+        shutil.copyfile(file.abs_src_path, target)
+
+
+def _replace(files: Files, file: File) -> None:
+    existing = files.get_file_from_path(file.src_uri)
+    if existing is not None:
+        files.remove(existing)
+    files.append(file)
+
+
+def _nav(site: RenderedSite) -> list[Any]:
+    """MkDocs navigation; section titles are HTML-escaped, as themes print them raw."""
+    nav: list[Any] = []
+    for entry in site.nav:
+        if isinstance(entry, tuple):
+            title, paths = entry
+            nav.append({str(attr(title)): list(paths)})
+        else:
+            nav.append(entry)
+    return nav

@@ -1,0 +1,101 @@
+"""The preview's fast path: after a content edit, MkDocs renders just the pages it changed.
+
+``mkdocs serve`` rebuilds with :func:`mkdocs.commands.build.build` after every save. Even
+a "dirty" build, which renders only the pages marked modified, reloads the configuration,
+lists every file of the theme (thousands, for Material), makes a ``File`` per page, draws
+the navigation and writes the sitemap, the 404 page and the whole search index again,
+before the generator has done anything.
+
+When an edit changes neither the configuration, the templates, the set of pages, the
+navigation, nor a page that Material's search indexes itself, the plugin instead keeps
+what the last full build set up (:class:`LastBuild`: configuration, files, navigation,
+theme environment) and runs MkDocs' own page steps for the changed pages only
+(:func:`render_pages`), with every page event (``on_pre_page`` to ``on_post_page``) as in
+a build. Anything else takes the full rebuild. The result is the site a clean build gives
+(``tests/test_serve.py``).
+
+This uses two functions MkDocs does not export, through
+:mod:`generator.site.mkdocs_internals`; :func:`available` says whether they are there,
+and without them every rebuild is a full one.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
+
+from generator.site import mkdocs_internals
+
+SAFE_PLUGINS = frozenset({"search", "material/search", "factsheet"})
+"""Plugins whose build-wide events the fast path may skip (it runs their page events)."""
+
+
+@dataclass
+class LastBuild:
+    """What the last full build set up, kept for the fast path."""
+
+    config: MkDocsConfig
+    files: Files
+    nav: Navigation
+    env: jinja2.Environment
+    config_stamp: tuple[int, int] | None
+
+
+def available() -> bool:
+    return mkdocs_internals.can_render_pages_again()
+
+
+def config_stamp(config: MkDocsConfig) -> tuple[int, int] | None:
+    """When mkdocs.yml last changed (a changed configuration takes the full rebuild)."""
+    path = config.config_file_path
+    if not path:
+        return None
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+def usable(last: LastBuild | None) -> bool:
+    """Whether the fast path may run: a full build to build on, and only known plugins."""
+    if last is None or not available():
+        return False
+    if config_stamp(last.config) != last.config_stamp:
+        return False
+    return set(last.config.plugins) <= SAFE_PLUGINS
+
+
+def render_pages(last: LastBuild, pages: dict[str, str], downloads: dict[str, bytes]) -> list[str]:
+    """Give the files at these paths their new content, render the pages, write everything.
+
+    Returns the paths written into the site, relative to it.
+    """
+    config, files = last.config, last.files
+    written: list[str] = []
+    for path, content in downloads.items():
+        file = files.get_file_from_path(path)
+        assert file is not None, path
+        file.content_bytes = content
+        Path(file.abs_dest_path).parent.mkdir(parents=True, exist_ok=True)
+        Path(file.abs_dest_path).write_bytes(content)
+        written.append(file.dest_uri)
+    changed = []
+    for path, markdown in pages.items():
+        file = files.get_file_from_path(path)
+        assert file is not None and file.page is not None, path
+        file.content_string = markdown
+        mkdocs_internals.populate_page(file.page, config, files)
+        changed.append(file)
+    doc_files = files.documentation_pages()
+    for file in changed:
+        assert file.page is not None
+        mkdocs_internals.build_page(file.page, config, doc_files, last.nav, last.env)
+        written.append(file.dest_uri)
+    return written
