@@ -95,7 +95,7 @@ def test_wheel_metadata(wheel: Path) -> None:
     assert metadata.get_all("License-File") == ["LICENSE"]
     assert license_text.startswith("MIT License")
     assert "factsheet = generator.cli:main" in entry_points
-    assert "factsheet = generator.mkdocs_plugin:FactsheetPlugin" in entry_points
+    assert "factsheet = generator.site.plugin:FactsheetPlugin" in entry_points
     assert not [name for name in names if name.startswith(("tests/", "bench/", "content/"))]
 
 
