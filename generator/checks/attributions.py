@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from generator.checks.quotes import QuoteIndex
+from generator.checks.quotes import QuoteIndex, closest_passage
 from generator.content.model import Citation, Content, Fact, Sheet, Source, Speaker
 from generator.problems import Loc, Problem
 from generator.speed.sameness import same_objects
@@ -211,13 +211,7 @@ def _check_passage(
         return None
     where = citation.where
     loc = where.of("attribution") if where else Loc(source.path)
-    detail: list[str] = []
-    closest = archived.closest(citation.attribution)
-    if closest is not None:
-        detail.append(f"closest passage in {source.text_path}:{closest.line}:")
-        detail.append(f"  {closest.passage}")
-        detail.append("word diff, [-your passage-] {+the source+}:")
-        detail.append(f"  {closest.diff}")
+    detail = closest_passage(archived, citation.attribution, source, "your passage")
     return Problem(
         loc,
         f"fact '{fact.id}', citation {number}: attribution passage not found in source "

@@ -212,6 +212,20 @@ def _check_citation(
     )
 
 
+def closest_passage(archived: ArchivedText, text: str, source: Source, yours: str) -> list[str]:
+    """The detail lines of a passage not found: the closest passage of the archived text,
+    where it is, and a word diff against what the editor wrote (none if nothing is close)."""
+    closest = archived.closest(text)
+    if closest is None:
+        return []
+    return [
+        f"closest passage in {source.text_path}:{closest.line}:",
+        f"  {closest.passage}",
+        f"word diff, [-{yours}-] {{+the source+}}:",
+        f"  {closest.diff}",
+    ]
+
+
 def _not_found(
     content: Content,
     index: QuoteIndex,
@@ -221,13 +235,7 @@ def _not_found(
     source: Source,
     archived: ArchivedText,
 ) -> Problem:
-    detail: list[str] = []
-    closest = archived.closest(citation.quote)
-    if closest is not None:
-        detail.append(f"closest passage in {source.text_path}:{closest.line}:")
-        detail.append(f"  {closest.passage}")
-        detail.append("word diff, [-your quote-] {+the source+}:")
-        detail.append(f"  {closest.diff}")
+    detail = closest_passage(archived, citation.quote, source, "your quote")
     quote_norm = normalize(citation.quote)
     elsewhere = []
     for other in content.sources.values():
