@@ -128,3 +128,21 @@ def key_line(path: Path, needle: str, key: str = "quote:") -> int:
         if key in lines[number - 1]:
             return number
     raise AssertionError(f"no {key!r} before {needle!r} in {path}")
+
+
+def build_bundled(where: Path) -> Path:
+    """A copy of the bundled project in ``where``, built by the real command: its site."""
+    dest = where / "project"
+    dest.mkdir()
+    for name in ("content", "templates"):
+        shutil.copytree(ROOT / name, dest / name)
+    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    proc = subprocess.run(
+        [sys.executable, "-m", "generator", "build"],
+        cwd=dest,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return dest / "site"

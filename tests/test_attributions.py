@@ -11,8 +11,6 @@ import csv
 import io
 import json
 import re
-import subprocess
-import sys
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -27,7 +25,7 @@ from generator.content.fields import PartialDate
 from generator.content.model import Citation, Fact, Quantity, Source, Stated
 from generator.text.numbers import find_dates
 
-from .conftest import ROOT, SHEET_DIR, Run, edit, line_of
+from .conftest import SHEET_DIR, Run, build_bundled, edit, line_of
 from .test_validation import assert_error, error_lines
 
 CAMPAIGN = f"{SHEET_DIR}/facts/1-campaign.yaml"
@@ -408,22 +406,7 @@ def test_other_names_and_another_date_are_disputes() -> None:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    import shutil
-
-    dest = tmp_path_factory.mktemp("attributions") / "project"
-    dest.mkdir()
-    for name in ("content", "templates"):
-        shutil.copytree(ROOT / name, dest / name)
-    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
-    proc = subprocess.run(
-        [sys.executable, "-m", "generator", "build"],
-        cwd=dest,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert proc.returncode == 0, proc.stderr
-    return dest / "site"
+    return build_bundled(tmp_path_factory.mktemp("attributions"))
 
 
 def _card(page: str, fact_id: str) -> str:

@@ -17,7 +17,7 @@ import pytest
 from generator.generate import check
 from generator.text.numbers import find_numbers
 
-from .conftest import REUTERS, SHEET_DIR, Run, edit
+from .conftest import REUTERS, SHEET_DIR, Run, build_bundled, edit
 from .test_atomic_build import snapshot
 
 SHEET_HTML = "sheets/china-self-media-2023/index.html"
@@ -26,24 +26,7 @@ SHEET_HTML = "sheets/china-self-media-2023/index.html"
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled project built once for this module (by the real command)."""
-    import shutil
-
-    from .conftest import ROOT
-
-    dest = tmp_path_factory.mktemp("built") / "project"
-    dest.mkdir()
-    for name in ("content", "templates"):
-        shutil.copytree(ROOT / name, dest / name)
-    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
-    proc = subprocess.run(
-        [sys.executable, "-m", "generator", "build"],
-        cwd=dest,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert proc.returncode == 0, proc.stderr
-    return dest / "site"
+    return build_bundled(tmp_path_factory.mktemp("built"))
 
 
 def text_of(page: str) -> str:

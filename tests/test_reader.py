@@ -17,7 +17,7 @@ from generator.generate import check
 from generator.render.charts import sheet_charts
 from generator.render.timeline import sheet_timeline
 
-from .conftest import ROOT, Run
+from .conftest import ROOT, Run, build_bundled
 
 SHEET_HTML = "sheets/china-self-media-2023/index.html"
 
@@ -86,23 +86,7 @@ def test_timeline_orders_dated_facts(site_view: SiteView) -> None:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    import subprocess
-    import sys
-
-    dest = tmp_path_factory.mktemp("reader") / "project"
-    dest.mkdir()
-    for name in ("content", "templates"):
-        shutil.copytree(ROOT / name, dest / name)
-    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
-    proc = subprocess.run(
-        [sys.executable, "-m", "generator", "build"],
-        cwd=dest,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert proc.returncode == 0, proc.stderr
-    return dest / "site"
+    return build_bundled(tmp_path_factory.mktemp("reader"))
 
 
 def test_sheet_page_shows_charts_and_timeline(built: Path) -> None:
