@@ -30,7 +30,14 @@ import pytest
 from ..conftest import ROOT
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Request
+    from playwright.sync_api import (
+        Browser,
+        BrowserContext,
+        ConsoleMessage,
+        Page,
+        Request,
+        Response,
+    )
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "test-artifacts"
@@ -93,6 +100,7 @@ class PageLog:
     console: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
 
     def on_request(self, request: Request) -> None:
         url = request.url
@@ -112,10 +120,20 @@ class PageLog:
         self.errors.append(str(error))
 
     def on_request_failed(self, request: Request) -> None:
+        # net::ERR_ABORTED is the browser cancelling a request itself: the page moved on (a
+        # test's next goto while Material's search worker is still loading) or our route
+        # blocked a request leaving 127.0.0.1 (recorded in `outside`). A missing file is a
+        # 404 response, not a failed request: `on_response` records it.
+        if request.failure == "net::ERR_ABORTED":
+            return
         self.failed.append(f"{request.url}: {request.failure}")
 
+    def on_response(self, response: Response) -> None:
+        if response.status >= 400:
+            self.missing.append(f"{response.url}: HTTP {response.status}")
+
     def clear(self) -> None:
-        for messages in (self.outside, self.console, self.errors, self.failed):
+        for messages in (self.outside, self.console, self.errors, self.failed, self.missing):
             messages.clear()
 
     def problems(self) -> list[str]:
@@ -124,6 +142,7 @@ class PageLog:
             + [f"console {c}" for c in self.console]
             + [f"page error: {e}" for e in self.errors]
             + [f"request failed: {f}" for f in self.failed]
+            + [f"bad response: {m}" for m in self.missing]
         )
 
 
@@ -143,6 +162,7 @@ def new_context(browser: Browser, base_url: str, **options: Any) -> tuple[Browse
     context.on("console", log.on_console)
     context.on("weberror", lambda e: log.on_page_error(e.error))
     context.on("requestfailed", log.on_request_failed)
+    context.on("response", log.on_response)
     context.set_default_timeout(30_000)
     return context, log
 
