@@ -21,10 +21,11 @@ import jinja2
 from generator.analysis.changes import History
 from generator.analysis.history import history_key, read_history, shallow_problem
 from generator.analysis.views import ViewMemo, build_views
-from generator.checks import CheckMemo, Findings, run_checks
+from generator.checks import PLAIN, CheckSteps, Findings, run_checks
 from generator.content.loader import LoadCache, LoadResult, load_content
 from generator.problems import Loc, Problem, display_path
 from generator.render.pages import PageMemo, RenderedSite, Templates, render_site
+from generator.speed.memo import memoised, next_run
 
 
 @dataclass
@@ -38,7 +39,7 @@ class Memo:
     """
 
     load: LoadCache = field(default_factory=LoadCache)
-    checks: CheckMemo = field(default_factory=CheckMemo)
+    checks: CheckSteps = field(default_factory=lambda: memoised(PLAIN))
     views: ViewMemo = field(default_factory=ViewMemo)
     pages: PageMemo = field(default_factory=PageMemo)
     templates: Templates | None = None
@@ -122,11 +123,13 @@ def check(content_dir: str | os.PathLike[str]) -> tuple[LoadResult, Findings]:
 
 def _check(content_dir: str | os.PathLike[str], memo: Memo | None) -> tuple[LoadResult, Findings]:
     loaded = load_content(content_dir, memo.load if memo else None)
+    if memo is not None:
+        next_run(memo.checks)
     findings = run_checks(
         loaded.content,
         skip_unknown_sources=loaded.broken_sources,
         incomplete_sheets=loaded.broken_sheets,
-        memo=memo.checks if memo else None,
+        steps=memo.checks if memo else PLAIN,
     )
     return loaded, findings
 

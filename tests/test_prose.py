@@ -15,12 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from generator.checks import CheckMemo, run_checks
+from generator.checks import PLAIN, CheckSteps, Findings, run_checks
 from generator.checks.prose import read
 from generator.content.loader import load_content
 from generator.content.model import Content
 from generator.generate import check
 from generator.problems import Problem
+from generator.speed.memo import memoised, next_run
 
 from .conftest import SHEET_DIR, Run, edit, line_of
 
@@ -439,17 +440,23 @@ def test_a_fact_s_derivation_covers_that_fact_s_prose_only(tmp_path: Path) -> No
 # --- the preview's memo -----------------------------------------------------------------
 
 
+def run_memoised(content: Content, steps: CheckSteps) -> Findings:
+    """One run of the preview's checks (memoised steps, as ``generate.Memo`` keeps them)."""
+    next_run(steps)
+    return run_checks(content, steps=steps)
+
+
 def test_the_memo_sees_changed_prose_and_a_changed_record(tmp_path: Path) -> None:
     content = load_content(write_content(tmp_path)).content
-    memo = CheckMemo()
-    assert run_checks(content, memo=memo).problems == []
+    memo = memoised(PLAIN)
+    assert run_memoised(content, memo).problems == []
     sheet = content.sheets["accounts"]
     content.sheets["accounts"] = dataclasses.replace(
         sheet, summary=sheet.summary + " In 14 places."
     )
-    assert ["'14'" in p.message for p in run_checks(content, memo=memo).problems] == [True]
+    assert ["'14'" in p.message for p in run_memoised(content, memo).problems] == [True]
     content.sheets["accounts"] = sheet
-    assert run_checks(content, memo=memo).problems == []
+    assert run_memoised(content, memo).problems == []
     # another fact's figure changes under an unchanged statement that gives it (a new
     # run of the loader: the objects of unchanged files are the same)
     rumours = content.facts["rumours"]
@@ -460,7 +467,7 @@ def test_the_memo_sees_changed_prose_and_a_changed_record(tmp_path: Path) -> Non
     )
     content = Content(content.root, content.sources, content.sheets, {**content.facts})
     content.facts["closed"] = changed
-    found = [p.message for p in run_checks(content, memo=memo).problems]
+    found = [p.message for p in run_memoised(content, memo).problems]
     assert any("fact 'rumours', statement: '67,000' is not a figure" in m for m in found), found
     assert content.facts["rumours"] is rumours
 

@@ -133,6 +133,9 @@ def write_peer(content: Path, peer: Path) -> int:
     config["site_name"] = f"{config.get('site_name', 'Fact sheets')} (mkdocs-macros peer)"
     config["docs_dir"] = "docs"
     config["site_dir"] = "site"
+    theme = config.get("theme")
+    if isinstance(theme, dict) and "custom_dir" in theme:  # the project's, from the peer
+        theme["custom_dir"] = os.path.relpath(PROJECT / theme["custom_dir"], peer)
     plugins: list[Any] = []
     for entry in config.get("plugins", []):
         name = entry if isinstance(entry, str) else next(iter(entry))

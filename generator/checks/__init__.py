@@ -8,11 +8,13 @@ highlight cited passages.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from generator.checks import archives, attributions, figures, prose, quotes, references
-from generator.content.model import Content, Fact
+from generator.content.model import Content
 from generator.problems import Problem
+from generator.text.textmatch import ArchivedText
 
 
 @dataclass
@@ -21,15 +23,26 @@ class Findings:
     quotes: quotes.QuoteIndex = field(default_factory=quotes.QuoteIndex)
 
 
-@dataclass
-class CheckMemo:
-    """Per-fact results kept between runs of the same process (``factsheet serve``)."""
+@dataclass(frozen=True)
+class CheckSteps:
+    """The per-item functions the checks map over the content, one field each.
 
-    quotes: quotes.QuoteMemo = field(default_factory=quotes.QuoteMemo)
-    figures: dict[int, tuple[Fact, list[Problem]]] = field(default_factory=dict)
-    sheets: references.SheetMemo = field(default_factory=dict)
-    attributions: attributions.AttributionMemo = field(default_factory=attributions.AttributionMemo)
-    prose: prose.ProseMemo = field(default_factory=prose.ProseMemo)
+    Each takes its inputs as positional arguments and helpers as keyword arguments (see
+    :mod:`generator.speed.memo`, which memoises them for the preview); by default they are
+    the plain functions of the check modules.
+    """
+
+    sheet_references: Callable[..., list[Problem]] = references.check_sheet
+    source_text: Callable[..., ArchivedText | None] = quotes.archived_text
+    fact_quotes: Callable[..., quotes.FactQuotes] = quotes.check_fact
+    source_passages: Callable[..., quotes.Resolved] = quotes.resolve_source
+    fact_figures: Callable[..., list[Problem]] = figures.check_fact
+    fact_attributions: Callable[..., list[Problem]] = attributions.check_fact
+    sheet_prose: Callable[..., list[Problem]] = prose.check_sheet
+    fact_prose: Callable[..., list[Problem]] = prose.check_fact
+
+
+PLAIN = CheckSteps()
 
 
 def run_checks(
@@ -37,7 +50,7 @@ def run_checks(
     *,
     skip_unknown_sources: bool = False,
     incomplete_sheets: frozenset[str] | set[str] = frozenset(),
-    memo: CheckMemo | None = None,
+    steps: CheckSteps = PLAIN,
 ) -> Findings:
     """Run every check.
 
@@ -51,22 +64,28 @@ def run_checks(
             content,
             skip_unknown_sources=skip_unknown_sources,
             incomplete_sheets=incomplete_sheets,
-            memo=memo.sheets if memo else None,
+            each_sheet=steps.sheet_references,
         )
     )
     problems.extend(archives.check(content))
-    index, quote_problems = quotes.check(content, memo.quotes if memo else None)
+    index, quote_problems = quotes.check(
+        content,
+        each_source_text=steps.source_text,
+        each_fact=steps.fact_quotes,
+        each_source=steps.source_passages,
+    )
     findings.quotes = index
     problems.extend(quote_problems)
-    problems.extend(figures.check(content, memo.figures if memo else None))
-    problems.extend(attributions.check(content, index, memo.attributions if memo else None))
+    problems.extend(figures.check(content, steps.fact_figures))
+    problems.extend(attributions.check(content, index, steps.fact_attributions))
     problems.extend(
         prose.check(
             content,
             index,
-            memo.prose if memo else None,
             skip_unknown_sources=skip_unknown_sources,
             incomplete_sheets=incomplete_sheets,
+            each_sheet=steps.sheet_prose,
+            each_fact=steps.fact_prose,
         )
     )
     return findings

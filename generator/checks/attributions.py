@@ -19,22 +19,13 @@ so that one body is shown under one name.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from generator.checks.quotes import QuoteIndex, closest_passage
 from generator.content.model import Citation, Content, Fact, Sheet, Source, Speaker
 from generator.problems import Loc, Problem
-from generator.speed.sameness import same_objects
 from generator.text.textmatch import normalize
-
-
-@dataclass
-class AttributionMemo:
-    """Per-fact results kept between runs (``serve``): while a fact, its sheet and its
-    cited sources are the same objects, its result is the same."""
-
-    facts: dict[int, tuple[tuple[object, ...], list[Problem]]] = field(default_factory=dict)
 
 
 def _folded(text: str) -> str:
@@ -91,34 +82,34 @@ class Speakers:
 
 
 def check(
-    content: Content, index: QuoteIndex, memo: AttributionMemo | None = None
+    content: Content, index: QuoteIndex, each_fact: Callable[..., list[Problem]] | None = None
 ) -> list[Problem]:
+    """Check every fact with ``each_fact`` (by default :func:`check_fact`)."""
+    each = each_fact or check_fact
     problems: list[Problem] = []
-    kept: dict[int, tuple[tuple[object, ...], list[Problem]]] = {}
     speakers: dict[str, Speakers] = {}
     for fact in content.facts.values():
         sheet = content.sheets.get(fact.sheet)
         if sheet is None:
             continue  # its sheet.yaml did not load (reported); its speakers are unknown
-        key = (fact, sheet, *(content.sources.get(c.source) for c in fact.citations))
-        hit = memo.facts.get(id(fact)) if memo is not None else None
-        if hit is not None and same_objects(hit[0], key):
-            found = hit[1]
-        else:
-            known = speakers.get(sheet.id)
-            if known is None:
-                known = speakers[sheet.id] = Speakers.of(sheet)
-            found = _check_fact(fact, known, content.sources, index)
-        kept[id(fact)] = (key, found)
-        problems.extend(found)
-    if memo is not None:
-        memo.facts = kept
+        known = speakers.get(sheet.id)
+        if known is None:
+            known = speakers[sheet.id] = Speakers.of(sheet)
+        cited = tuple(content.sources.get(c.source) for c in fact.citations)
+        problems.extend(each(fact, sheet, cited, speakers=known, index=index))
     return problems
 
 
-def _check_fact(
-    fact: Fact, speakers: Speakers, sources: dict[str, Source], index: QuoteIndex
+def check_fact(
+    fact: Fact,
+    sheet: Sheet,
+    cited: tuple[Source | None, ...],
+    *,
+    speakers: Speakers,
+    index: QuoteIndex,
 ) -> list[Problem]:
+    """One fact's attributions: ``cited`` are its citations' sources (None: unknown);
+    ``speakers`` are the sheet's, ``index`` where the quote check found each quote."""
     problems: list[Problem] = []
     fact_where = fact.where
     path = fact_where.path if fact_where else ""
@@ -145,7 +136,7 @@ def _check_fact(
             problems.append(
                 _alias_used(states.attributed_to, speakers, states.where.of("attributed_to"))
             )
-        source = sources.get(citation.source)
+        source = cited[number - 1]
         if (fact.id, number) not in index.found:
             missing.add(number)
         if citation.attribution and source is not None:
@@ -156,16 +147,16 @@ def _check_fact(
         speaker = _speaker_of(fact, citation)
         if speaker is not None and source is not None:
             groups.setdefault((citation.source, speaker), []).append((number, citation))
-    for (source_id, speaker), cited in groups.items():
+    for (source_id, speaker), grouped in groups.items():
         words = speakers.words(speaker)
-        if any(n in missing for n, _ in cited):
+        if any(n in missing for n, _ in grouped):
             continue
         if any(
             names_in(words, c.quote) or (c.attribution and names_in(words, c.attribution))
-            for _, c in cited
+            for _, c in grouped
         ):
             continue
-        problems.append(_not_named(fact, speaker, words, source_id, cited, path))
+        problems.append(_not_named(fact, speaker, words, source_id, grouped, path))
     return problems
 
 

@@ -12,6 +12,7 @@ checked by :mod:`generator.checks.attributions`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from generator.content.fields import PartialDate
@@ -37,23 +38,11 @@ def describe(amount: Decimal, qualifier: str, upper: Decimal | None = None) -> s
 
 
 def check(
-    content: Content, memo: dict[int, tuple[Fact, list[Problem]]] | None = None
+    content: Content, each_fact: Callable[[Fact], list[Problem]] | None = None
 ) -> list[Problem]:
-    """Check every fact; ``memo`` keeps each fact's result while the fact object is unchanged."""
-    problems: list[Problem] = []
-    for fact in content.facts.values():
-        if memo is None:
-            problems.extend(_check_fact(fact))
-            continue
-        hit = memo.get(id(fact))
-        if hit is None or hit[0] is not fact:
-            hit = memo[id(fact)] = (fact, _check_fact(fact))
-        problems.extend(hit[1])
-    if memo is not None:  # forget facts that are gone
-        live = {id(f) for f in content.facts.values()}
-        for key in [k for k in memo if k not in live]:
-            del memo[key]
-    return problems
+    """Check every fact with ``each_fact`` (by default :func:`check_fact`)."""
+    each = each_fact or check_fact
+    return [problem for fact in content.facts.values() for problem in each(fact)]
 
 
 def _loc(fact: Fact, citation: Citation | None, key: str) -> Loc:
@@ -80,7 +69,8 @@ def _matches(number: StatedNumber, amount: Decimal, upper: Decimal | None) -> bo
     return upper is None or number.upper == upper
 
 
-def _check_fact(fact: Fact) -> list[Problem]:
+def check_fact(fact: Fact) -> list[Problem]:
+    """The figures of one fact against the words of its quotes."""
     problems: list[Problem] = []
     value = fact.value
     if value is not None and value.qualifier == "vague":

@@ -40,8 +40,8 @@ import calendar
 import datetime
 import difflib
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 
 from generator.checks.quotes import QuoteIndex
@@ -49,7 +49,6 @@ from generator.content import wording
 from generator.content.fields import Located, PartialDate
 from generator.content.model import Content, Derivation, Fact, Sheet, Source
 from generator.problems import Loc, Problem
-from generator.speed.sameness import same_objects
 from generator.text.numbers import (
     StatedDate,
     StatedNumber,
@@ -92,34 +91,26 @@ class Record:
     """Fact id -> FIGURE, NO_FIGURE or RETRACTED (for the facts a derivation names)."""
 
 
-@dataclass
-class ProseMemo:
-    """Results kept between runs (``serve``) while a sheet's record and prose are unchanged."""
-
-    records: dict[str, Record] = field(default_factory=dict)
-    sheets: dict[str, tuple[tuple[object, ...], list[Problem]]] = field(default_factory=dict)
-    facts: dict[int, tuple[tuple[object, ...], list[Problem]]] = field(default_factory=dict)
-
-
 def check(
     content: Content,
     quotes: QuoteIndex,
-    memo: ProseMemo | None = None,
     *,
     skip_unknown_sources: bool = False,
     incomplete_sheets: frozenset[str] | set[str] = frozenset(),
+    each_sheet: Callable[..., list[Problem]] | None = None,
+    each_fact: Callable[..., list[Problem]] | None = None,
 ) -> list[Problem]:
-    """Check the prose of every sheet and its facts (``quotes`` gives the archived texts).
+    """Check the prose of every sheet and its facts (``quotes`` gives the archived texts),
+    with ``each_sheet`` and ``each_fact`` (by default :func:`check_sheet`, :func:`check_fact`).
 
     A sheet whose record is incomplete because some file failed to load (one of its facts
     files, or a source it cites when ``skip_unknown_sources``) is not checked: its prose
     would be held to a part of the record, and the load problem is reported already.
     """
+    sheet_step = each_sheet or check_sheet
+    fact_step = each_fact or check_fact
     problems: list[Problem] = []
     locator = _Locator()
-    records: dict[str, Record] = {}
-    kept_sheets: dict[str, tuple[tuple[object, ...], list[Problem]]] = {}
-    kept_facts: dict[int, tuple[tuple[object, ...], list[Problem]]] = {}
     sources = content.sources
     for sheet in content.sheets.values():
         if sheet.id in incomplete_sheets:
@@ -130,59 +121,51 @@ def check(
         ):
             continue
         record = build_record(content, sheet, facts)
-        if memo is not None:
-            last = memo.records.get(sheet.id)
-            if last is not None and last == record:
-                record = last  # the same object: the keys below compare by identity
-        records[sheet.id] = record
         cited: dict[str, Source] = {}
         for fact in facts:
             for citation in fact.citations:
                 source = sources.get(citation.source)
                 if source is not None:
                     cited.setdefault(source.id, source)
-        key: tuple[object, ...] = (sheet, record, *cited.values())
-        hit = memo.sheets.get(sheet.id) if memo is not None else None
-        if hit is not None and same_objects(hit[0], key):
-            found = hit[1]
-        else:
-            found = _Prose(record, sheet.id, None, sheet.derived, quotes, locator).run(
-                _stated(sheet_prose(sheet)), f"sheet '{sheet.id}'", list(cited.values())
-            )
-        kept_sheets[sheet.id] = (key, found)
-        problems.extend(found)
+        problems.extend(
+            sheet_step(sheet, record, tuple(cited.values()), quotes=quotes, locator=locator)
+        )
         for fact in facts:
-            if memo is None:
-                problems.extend(_check_fact(fact, record, sheet.id, sources, quotes, locator))
-                continue
             own = tuple(sources.get(c.source) for c in fact.citations)
-            fact_key: tuple[object, ...] = (fact, record, *own)
-            fact_hit = memo.facts.get(id(fact))
-            if fact_hit is not None and same_objects(fact_hit[0], fact_key):
-                found = fact_hit[1]
-            else:
-                found = _check_fact(fact, record, sheet.id, sources, quotes, locator)
-            kept_facts[id(fact)] = (fact_key, found)
-            problems.extend(found)
-    if memo is not None:
-        memo.records, memo.sheets, memo.facts = records, kept_sheets, kept_facts
+            problems.extend(fact_step(fact, record, own, quotes=quotes, locator=locator))
     return problems
 
 
-def _check_fact(
-    fact: Fact,
+def check_sheet(
+    sheet: Sheet,
     record: Record,
-    sheet_id: str,
-    sources: dict[str, Source],
+    cited: tuple[Source, ...],
+    *,
     quotes: QuoteIndex,
     locator: _Locator,
 ) -> list[Problem]:
-    """The problems of one fact's prose (most facts' prose states nothing to look up)."""
+    """The problems of a sheet's own prose, held to its ``record``; ``cited`` are the
+    sources its facts cite (``quotes`` and ``locator`` answer from their texts)."""
+    return _Prose(record, sheet.id, None, sheet.derived, quotes, locator).run(
+        _stated(sheet_prose(sheet)), f"sheet '{sheet.id}'", list(cited)
+    )
+
+
+def check_fact(
+    fact: Fact,
+    record: Record,
+    own: tuple[Source | None, ...],
+    *,
+    quotes: QuoteIndex,
+    locator: _Locator,
+) -> list[Problem]:
+    """The problems of one fact's prose (most facts' prose states nothing to look up);
+    ``own`` are its citations' sources (None: unknown)."""
     stated = _stated(fact_prose(fact))
     if not stated and not fact.derived:
         return []
-    cited = {c.source: sources.get(c.source) for c in fact.citations}
-    return _Prose(record, sheet_id, fact, fact.derived, quotes, locator).run(
+    cited = {c.source: source for c, source in zip(fact.citations, own, strict=True)}
+    return _Prose(record, fact.sheet, fact, fact.derived, quotes, locator).run(
         stated, f"fact '{fact.id}'", [s for s in cited.values() if s is not None]
     )
 

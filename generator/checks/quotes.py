@@ -7,11 +7,11 @@ and says so when the quote is in fact in another source.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from generator.content.model import Citation, Content, Fact, Source
 from generator.problems import Loc, Problem
-from generator.speed.sameness import same_objects
 from generator.text.textmatch import ArchivedText, Span, normalize
 
 
@@ -22,6 +22,9 @@ class CitedPassage:
     """1-based number of the citation within its fact."""
     span: Span
 
+
+Found = tuple[tuple[str, int], int, int]
+"""A quote found: (fact id, citation number), start and end in the normalised text."""
 
 Resolved = tuple[dict[tuple[str, int], Span], list["CitedPassage"]]
 """A source's resolved spans, by (fact id, citation number), and its passages in order."""
@@ -46,37 +49,21 @@ class QuoteIndex:
     furniture: dict[str, list[Span]] = field(default_factory=dict)
     """Source id -> passages marked as page furniture (after resolve)."""
     resolved: bool = False
-    memo: QuoteMemo | None = None
+    each_source: Callable[[ArchivedText, tuple[Found, ...]], Resolved] | None = None
+    """How one source's found positions become spans (by default :func:`resolve_source`)."""
 
     def resolve(self) -> QuoteIndex:
-        """Map every found position back to its archived text (once).
-
-        With a memo (``serve``), a source whose text and found positions are those of the
-        last run gets the spans and passages of the last run.
-        """
+        """Map every found position back to its archived text (once)."""
         if self.resolved:
             return self
-        found_in: dict[str, list[tuple[tuple[str, int], int, int]]] = {}
+        found_in: dict[str, list[Found]] = {}
         for key, (sid, start, end) in self.found.items():
             found_in.setdefault(sid, []).append((key, start, end))
-        kept: dict[str, tuple[ArchivedText, list[tuple[tuple[str, int], int, int]], Resolved]] = {}
-        last = self.memo.resolved if self.memo is not None else {}
+        each = self.each_source or resolve_source
         for sid, entries in found_in.items():
-            text = self.texts[sid]
-            hit = last.get(sid)
-            if hit is not None and hit[0] is text and hit[1] == entries:
-                spans, passages = hit[2]
-            else:
-                spans = {key: text.span(start, end) for key, start, end in entries}
-                passages = sorted(
-                    (CitedPassage(fact, number, span) for (fact, number), span in spans.items()),
-                    key=lambda p: (p.span.start, p.fact, p.number),
-                )
+            spans, passages = each(self.texts[sid], tuple(entries))
             self.spans.update(spans)
             self.by_source[sid] = passages
-            kept[sid] = (text, entries, (spans, passages))
-        if self.memo is not None:
-            self.memo.resolved = kept
         for sid, found in self.furniture_found.items():
             marked = [self.texts[sid].span(start, end) for start, end in found]
             self.furniture[sid] = sorted(marked, key=lambda s: s.start)
@@ -98,72 +85,68 @@ class QuoteIndex:
         return found
 
 
-@dataclass
-class QuoteMemo:
-    """Results kept between runs (``serve``) for facts and sources that did not change."""
-
-    texts: dict[int, tuple[Source, ArchivedText]] = field(default_factory=dict)
-    facts: dict[int, tuple[Fact, tuple[Source | None, ...], dict[int, tuple[str, int, int]]]] = (
-        field(default_factory=dict)
+def resolve_source(text: ArchivedText, found: tuple[Found, ...]) -> Resolved:
+    """The spans in ``text`` of the quotes found in it, and its cited passages in order."""
+    spans = {key: text.span(start, end) for key, start, end in found}
+    passages = sorted(
+        (CitedPassage(fact, number, span) for (fact, number), span in spans.items()),
+        key=lambda p: (p.span.start, p.fact, p.number),
     )
-    sources: tuple[Source, ...] = ()
-    """The sources of the last run: while they are the same objects, so are a fact's."""
-    resolved: dict[str, tuple[ArchivedText, list[tuple[tuple[str, int], int, int]], Resolved]] = (
-        field(default_factory=dict)
-    )
-    """Source id -> its text, the positions found in it and their spans and passages."""
+    return spans, passages
 
 
-def check(content: Content, memo: QuoteMemo | None = None) -> tuple[QuoteIndex, list[Problem]]:
-    index = QuoteIndex(memo=memo)
-    if memo is not None:
-        for known in content.sources.values():
-            kept = memo.texts.get(id(known))
-            if kept is not None and kept[0] is known:
-                index.texts[known.id] = kept[1]
+def archived_text(source: Source) -> ArchivedText | None:
+    """The source's archived text, normalised for finding quotes (None: it has none)."""
+    return ArchivedText(source.text) if source.text is not None else None
+
+
+@dataclass(frozen=True)
+class NotFound:
+    """A quote that is not in its source: the problem names the source that has it, if
+    any, so it is worded by :func:`check` (which sees every source)."""
+
+    label: str
+    loc: Loc
+    citation: Citation
+    source: Source
+    archived: ArchivedText
+
+
+FactQuotes = tuple[dict[int, tuple[str, int, int]], list["Problem | NotFound"]]
+"""Where each of a fact's quotes was found (by citation number), and what is wrong."""
+
+
+def check(
+    content: Content,
+    *,
+    each_source_text: Callable[[Source], ArchivedText | None] | None = None,
+    each_fact: Callable[..., FactQuotes] | None = None,
+    each_source: Callable[[ArchivedText, tuple[Found, ...]], Resolved] | None = None,
+) -> tuple[QuoteIndex, list[Problem]]:
+    """Find every quote, with ``each_fact`` (by default :func:`check_fact`); the archived
+    texts come from ``each_source_text`` (:func:`archived_text`), and ``each_source``
+    resolves a source's spans later (:func:`resolve_source`)."""
+    text_step = each_source_text or archived_text
+    fact_step = each_fact or check_fact
+    index = QuoteIndex(each_source=each_source)
+    for source in content.sources.values():
+        archived = text_step(source)
+        if archived is not None:
+            index.texts[source.id] = archived
+    texts = index.texts
     problems: list[Problem] = []
-    all_sources = tuple(content.sources.values())
-    same_sources = memo is not None and same_objects(memo.sources, all_sources)
     found = index.found
     for fact in content.facts.values():
-        if memo is not None:
-            hit = memo.facts.get(id(fact))
-            if hit is not None and hit[0] is fact:
-                if same_sources:
-                    cited = hit[1]
-                else:
-                    cited = tuple(content.sources.get(c.source) for c in fact.citations)
-                if same_sources or same_objects(hit[1], cited):
-                    fact_id = fact.id
-                    for number, position in hit[2].items():
-                        found[(fact_id, number)] = position
-                    continue
         cited = tuple(content.sources.get(c.source) for c in fact.citations)
-        before = len(problems)
-        for number, citation in enumerate(fact.citations, start=1):
-            source = content.sources.get(citation.source)
-            if source is None:
-                continue  # reported by the reference checks
-            archived = index.text_of(source)
-            if archived is None:
-                continue  # reported by the loader
-            problem = _check_citation(content, index, fact, number, citation, source, archived)
-            if problem is not None:
-                problems.append(problem)
-        if memo is not None and len(problems) == before:  # only clean results are kept
-            positions = {
-                n: index.found[(fact.id, n)]
-                for n in range(1, len(fact.citations) + 1)
-                if (fact.id, n) in index.found
-            }
-            memo.facts[id(fact)] = (fact, cited, positions)
-    if memo is not None:  # keep only what this content still uses
-        memo.texts = {
-            id(s): (s, index.texts[s.id]) for s in content.sources.values() if s.id in index.texts
-        }
-        live = {id(f) for f in content.facts.values()}
-        memo.facts = {k: v for k, v in memo.facts.items() if k in live}
-        memo.sources = all_sources
+        own = tuple(texts.get(s.id) if s is not None else None for s in cited)
+        positions, outcomes = fact_step(fact, cited, own)
+        fact_id = fact.id
+        for number, position in positions.items():
+            found[(fact_id, number)] = position
+        for outcome in outcomes:
+            if isinstance(outcome, NotFound):
+                outcome = _not_found(content, index, outcome)
+            problems.append(outcome)
     for source in content.sources.values():
         archived = index.text_of(source)
         if archived is not None:
@@ -171,25 +154,43 @@ def check(content: Content, memo: QuoteMemo | None = None) -> tuple[QuoteIndex, 
     return index, problems
 
 
+def check_fact(
+    fact: Fact, cited: tuple[Source | None, ...], texts: tuple[ArchivedText | None, ...]
+) -> FactQuotes:
+    """Find one fact's quotes: ``cited`` are its citations' sources (None: unknown, reported
+    by the reference checks), ``texts`` their archived texts (None: unread, reported by the
+    loader)."""
+    positions: dict[int, tuple[str, int, int]] = {}
+    outcomes: list[Problem | NotFound] = []
+    for number, (citation, source, archived) in enumerate(
+        zip(fact.citations, cited, texts, strict=True), start=1
+    ):
+        if source is None or archived is None:
+            continue
+        outcome = _check_citation(positions, fact, number, citation, source, archived)
+        if outcome is not None:
+            outcomes.append(outcome)
+    return positions, outcomes
+
+
 def _check_citation(
-    content: Content,
-    index: QuoteIndex,
+    positions: dict[int, tuple[str, int, int]],
     fact: Fact,
     number: int,
     citation: Citation,
     source: Source,
     archived: ArchivedText,
-) -> Problem | None:
+) -> Problem | NotFound | None:
     where = citation.where
     loc = where.of("quote") if where else Loc(source.path)
     fitting, total = archived.locate(citation.quote, citation.prefix, citation.suffix)
     label = f"fact '{fact.id}', citation {number}"
     if len(fitting) == 1:
         start = fitting[0]
-        index.found[(fact.id, number)] = (source.id, start, start + len(normalize(citation.quote)))
+        positions[number] = (source.id, start, start + len(normalize(citation.quote)))
         return None
     if total == 0:
-        return _not_found(content, index, label, loc, citation, source, archived)
+        return NotFound(label, loc, citation, source, archived)
     lines = sorted(
         {
             archived.span(s, s + 1).line
@@ -226,15 +227,9 @@ def closest_passage(archived: ArchivedText, text: str, source: Source, yours: st
     ]
 
 
-def _not_found(
-    content: Content,
-    index: QuoteIndex,
-    label: str,
-    loc: Loc,
-    citation: Citation,
-    source: Source,
-    archived: ArchivedText,
-) -> Problem:
+def _not_found(content: Content, index: QuoteIndex, missing: NotFound) -> Problem:
+    label, loc, citation, source = missing.label, missing.loc, missing.citation, missing.source
+    archived = missing.archived
     detail = closest_passage(archived, citation.quote, source, "your quote")
     quote_norm = normalize(citation.quote)
     elsewhere = []

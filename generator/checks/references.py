@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from generator.content.fields import Located
-from generator.content.model import Content, Sheet
+from generator.content.model import Content, Fact, Sheet
 from generator.content.origins import resolve_origins
 from generator.problems import Loc, Problem
-from generator.speed.sameness import same_objects
 
 RESERVED_ANCHORS = frozenset(
     {"key-figures", "charts", "timeline", "downloads", "facts", "summary", "about-this-sheet"}
@@ -26,38 +25,26 @@ def _suggest(word: str, options: Iterable[str]) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
-SheetMemo = dict[str, tuple[tuple[object, ...], list[Problem]]]
-"""Sheet id -> (the objects its checks looked at, the problems found), kept by ``serve``."""
-
-
 def check(
     content: Content,
     *,
     skip_unknown_sources: bool = False,
     incomplete_sheets: frozenset[str] | set[str] = frozenset(),
-    memo: SheetMemo | None = None,
+    each_sheet: Callable[..., list[Problem]] | None = None,
 ) -> list[Problem]:
+    """Check every sheet with ``each_sheet`` (by default :func:`check_sheet`), then the
+    citations and derivations."""
+    each = each_sheet or check_sheet
     problems: list[Problem] = []
-    kept: SheetMemo = {}
     for sheet in content.sheets.values():
-        complete = sheet.id not in incomplete_sheets
-        key = (
-            sheet,
-            complete,
-            *content.facts_of(sheet.id),
-            None,
-            *(content.facts.get(k.fact) for k in sheet.key_figures),
+        problems.extend(
+            each(
+                sheet,
+                sheet.id not in incomplete_sheets,
+                tuple(content.facts_of(sheet.id)),
+                tuple(content.facts.get(k.fact) for k in sheet.key_figures),
+            )
         )
-        hit = memo.get(sheet.id) if memo is not None else None
-        if hit is not None and same_objects(hit[0], key):
-            found = hit[1]
-        else:
-            found = _check_sheet(content, sheet, complete=complete)
-        kept[sheet.id] = (key, found)
-        problems.extend(found)
-    if memo is not None:
-        memo.clear()
-        memo.update(kept)
     for fact in content.facts.values():
         for citation in fact.citations:
             if citation.source not in content.sources and not skip_unknown_sources:
@@ -76,7 +63,15 @@ def check(
     return problems
 
 
-def _check_sheet(content: Content, sheet: Sheet, *, complete: bool) -> list[Problem]:
+def check_sheet(
+    sheet: Sheet, complete: bool, facts: tuple[Fact, ...], key_facts: tuple[Fact | None, ...]
+) -> list[Problem]:
+    """One sheet's ids, topics, scopes and key figures.
+
+    ``facts`` are the sheet's facts; ``key_facts`` the fact each key figure names (None
+    when there is none), in order; ``complete`` is False when a facts file of the sheet
+    failed to load (a key figure's fact may be in it).
+    """
     problems: list[Problem] = []
     path = sheet.where.loc.path if sheet.where else sheet.dir
     anchors: dict[str, tuple[str, Located | None, str]] = {}
@@ -117,7 +112,7 @@ def _check_sheet(content: Content, sheet: Sheet, *, complete: bool) -> list[Prob
             )
         scope_ids[scope.id] = loc
     topic_ids = {t.id for t in sheet.topics}
-    for fact in content.facts_of(sheet.id):
+    for fact in facts:
         fpath = fact.where.path if fact.where else path
         claim(fact.id, "fact", fact.where, fpath)
         if fact.topic not in topic_ids:
@@ -137,9 +132,8 @@ def _check_sheet(content: Content, sheet: Sheet, *, complete: bool) -> list[Prob
                 )
             )
     seen_keys: set[str] = set()
-    for key in sheet.key_figures:
+    for key, key_fact in zip(sheet.key_figures, key_facts, strict=True):
         loc = _loc(key.where, "fact", path)
-        key_fact = content.facts.get(key.fact)
         if key_fact is None or key_fact.sheet != sheet.id:
             if not complete:
                 continue  # its fact may be in the file that failed to load
@@ -147,7 +141,7 @@ def _check_sheet(content: Content, sheet: Sheet, *, complete: bool) -> list[Prob
                 Problem(
                     loc,
                     f"key figure '{key.fact}' is not a fact of this sheet"
-                    + _suggest(key.fact, [f.id for f in content.facts_of(sheet.id)]),
+                    + _suggest(key.fact, [f.id for f in facts]),
                 )
             )
         elif key_fact.retracted is not None:

@@ -1,0 +1,114 @@
+"""Memoising the stages' per-item functions between runs of the pipeline (``factsheet serve``).
+
+A stage is a plain function of its data; where its grain is one item (a fact, a sheet, a
+source) it calls a per-item function, and the stage takes those functions as a *steps*
+object (a frozen dataclass of callables, e.g. :class:`generator.checks.CheckSteps`). The
+pipeline (``generator/generate.py``) may hand a stage memoised steps instead of the plain
+ones: :func:`memoised` wraps every function of a steps object in a :class:`PerItem`.
+
+The convention the wrapper relies on, which every per-item function follows:
+
+* its **positional arguments are its inputs**: the result depends on nothing else. The
+  stages before hand on the very same objects for what did not change (the loader gives
+  back the same object for an unchanged file, and for an equal fact), so the inputs are
+  compared object by object (:func:`same`);
+* its **keyword arguments are helpers** whose answers depend only on the inputs (the run's
+  normalised archived texts, where the quote check found each quote, a sheet's speakers
+  by name): they are passed on, never compared.
+
+A per-item result is kept for one run: what a run did not ask for is forgotten at the
+start of the next one (:meth:`PerItem.next_run`), so the memo holds what the content
+still uses and nothing more.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+R = TypeVar("R")
+S = TypeVar("S")
+
+
+Known = dict[tuple[int, int], tuple[bool, object, object]]
+"""Answers of :func:`same` by the pair's ids, holding the pair (so the ids stay theirs)."""
+
+
+def same(a: object, b: object, known: Known | None = None) -> bool:
+    """The same object, or an equal value of the same type.
+
+    Identity answers almost every comparison; equality catches values made again with the
+    same contents (numbers, spans, a sheet's record rebuilt from unchanged data). Tuples
+    compare item by item, by identity first (Python's ``==`` on tuples). ``known`` keeps
+    the answers for pairs of other objects, so that an object many items share (a sheet's
+    record) is compared with its old self once per run.
+    """
+    if a is b:
+        return True
+    if type(a) is not type(b):
+        return False
+    if known is None or type(a) is tuple:
+        return bool(a == b)
+    pair = (id(a), id(b))
+    hit = known.get(pair)
+    if hit is None:
+        hit = known[pair] = (bool(a == b), a, b)
+    return hit[0]
+
+
+def same_inputs(a: tuple[object, ...], b: tuple[object, ...], known: Known) -> bool:
+    """Two calls' inputs are the same, argument by argument (:func:`same`)."""
+    return len(a) == len(b) and all(same(x, y, known) for x, y in zip(a, b, strict=True))
+
+
+class PerItem(Generic[R]):
+    """``function`` memoised on its positional arguments (see the module's convention).
+
+    Results are kept by the identity of the first argument, the item itself (a fact, a
+    sheet), together with all the inputs they were made from; a result is reused when
+    every input is the same (:func:`same`) as then.
+    """
+
+    def __init__(self, function: Callable[..., R]) -> None:
+        self.function = function
+        self.kept: dict[int, tuple[tuple[object, ...], R]] = {}
+        """The last run's results, by ``id`` of the item (kept alive by the inputs held)."""
+        self.current: dict[int, tuple[tuple[object, ...], R]] = {}
+        self.computed = 0
+        """Results this run had to compute (for tests)."""
+        self.equal: Known = {}
+        """This run's answers of :func:`same` for pairs of objects."""
+
+    def __call__(self, *inputs: object, **helpers: Any) -> R:
+        slot = id(inputs[0])
+        hit = self.current.get(slot) or self.kept.get(slot)
+        if hit is not None and same_inputs(hit[0], inputs, self.equal):
+            result = hit[1]
+        else:
+            result = self.function(*inputs, **helpers)
+            self.computed += 1
+        self.current[slot] = (inputs, result)
+        return result
+
+    def next_run(self) -> None:
+        """Start a run: keep what the last one used, forget the rest."""
+        if self.current:
+            self.kept, self.current = self.current, {}
+        self.computed = 0
+        self.equal = {}
+
+
+def memoised(steps: S) -> S:
+    """A copy of the steps object (a dataclass of per-item functions), each one memoised."""
+    assert dataclasses.is_dataclass(steps) and not isinstance(steps, type)
+    wrapped = {f.name: PerItem(getattr(steps, f.name)) for f in dataclasses.fields(steps) if f.init}
+    return dataclasses.replace(steps, **wrapped)
+
+
+def next_run(steps: object) -> None:
+    """Start a run of the stage that the memoised ``steps`` belong to."""
+    for f in dataclasses.fields(steps):  # type: ignore[arg-type]
+        function = getattr(steps, f.name)
+        if isinstance(function, PerItem):
+            function.next_run()
