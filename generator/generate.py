@@ -18,9 +18,10 @@ from pathlib import Path
 
 import jinja2
 
+from generator.analysis import views
 from generator.analysis.changes import History
 from generator.analysis.history import history_key, read_history, shallow_problem
-from generator.analysis.views import ViewMemo, build_views
+from generator.analysis.views import ViewSteps, build_views
 from generator.checks import PLAIN, CheckSteps, Findings, run_checks
 from generator.content.loader import LoadCache, LoadResult, load_content
 from generator.problems import Loc, Problem, display_path
@@ -40,7 +41,7 @@ class Memo:
 
     load: LoadCache = field(default_factory=LoadCache)
     checks: CheckSteps = field(default_factory=lambda: memoised(PLAIN))
-    views: ViewMemo = field(default_factory=ViewMemo)
+    views: ViewSteps = field(default_factory=lambda: memoised(views.PLAIN))
     pages: PageMemo = field(default_factory=PageMemo)
     templates: Templates | None = None
     templates_signature: tuple[tuple[str, bytes], ...] = ()
@@ -182,11 +183,10 @@ def _generate(
             templates = memo.templates_for(Path(templates_dir), directory_urls)
         else:
             templates = Templates(templates_dir, directory_urls=directory_urls)
+        if memo is not None:
+            next_run(memo.views)
         view = build_views(
-            loaded.content,
-            findings.quotes,
-            history,
-            memo.views if memo else None,
+            loaded.content, findings.quotes, history, memo.views if memo else views.PLAIN
         )
         result.site = render_site(
             view, templates, memo.pages if memo else None, jobs=jobs, out_dir=out_dir

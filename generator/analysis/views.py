@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -28,7 +28,6 @@ from generator.checks.quotes import QuoteIndex
 from generator.content import wording
 from generator.content.model import Citation, Content, Derivation, Fact, Scope, Sheet, Source
 from generator.content.origins import Origins, resolve_origins
-from generator.speed.sameness import same, same_objects
 from generator.text.textmatch import Span
 from generator.text.vocabulary import QUALIFIER_WORDS
 
@@ -478,165 +477,150 @@ def source_key(source: SourceView) -> tuple[object, ...]:
     )
 
 
-@dataclass
-class ViewMemo:
-    """Views kept between runs (``serve``): rebuilt only when what they show changed."""
+def fact_view(
+    fact: Fact,
+    sheet: Sheet | None,
+    changed: str | None,
+    cited: tuple[Source | None, ...],
+    roots: tuple[frozenset[str] | None, ...],
+    spans: tuple[Span | None, ...],
+    parents: tuple[Source | None, ...],
+    *,
+    sources: dict[str, Source],
+    origins: Origins,
+    quotes: QuoteIndex,
+) -> FactView:
+    """One fact as readers see it: its citations' sources (``cited``), their roots and
+    the sources they repeat (``parents``), where each quote is (``spans``) and when the fact
+    last changed; ``sources``, ``origins`` and ``quotes`` are looked up for those."""
+    return _fact_view(fact, sheet, sources, origins, quotes, changed)
 
-    facts: dict[int, tuple[tuple[object, ...], FactView]] = field(default_factory=dict)
-    coverage: dict[int, tuple[tuple[object, ...], Coverage]] = field(default_factory=dict)
-    sources: tuple[Source, ...] = ()
-    """The sources of the last run: while they are the same objects, a fact view's key
-    reduces to its fact, its sheet and its history (quotes, origins and roots depend on
-    nothing else)."""
-    source_views: dict[int, tuple[tuple[object, ...], SourceView]] = field(default_factory=dict)
-    sheets: dict[str, tuple[tuple[object, ...], SheetView, Supporting]] = field(
-        default_factory=dict
+
+def sheet_view(
+    sheet: Sheet,
+    facts: tuple[FactView, ...],
+    keys: tuple[FactView | None, ...],
+    history: History,
+) -> tuple[SheetView, Supporting]:
+    """One sheet as readers see it, from the views of its facts and of the fact each key
+    figure names (None: not a fact); and what its facts contribute to each source's page."""
+    return _sheet_view(sheet, list(facts), keys, history), _supporting(facts)
+
+
+def source_view(
+    source: Source,
+    supported: tuple[tuple[FactView, list[CitationView]], ...],
+    derived_from: tuple[Source, ...],
+    repeated_by: tuple[Source, ...],
+    roots: tuple[Source, ...],
+    furniture: tuple[Span, ...],
+    passages: tuple[Span, ...],
+    *,
+    quotes: QuoteIndex,
+) -> SourceView:
+    """One source as readers see it: the facts citing it (with their citations of it),
+    the sources it repeats, those repeating it, its roots, its furniture and the spans of
+    its cited passages (what its coverage is worked out from, with ``quotes``)."""
+    view = SourceView(
+        source,
+        list(supported),
+        list(derived_from),
+        list(repeated_by),
+        list(roots),
+        furniture=list(furniture),
+        quotes=quotes,
     )
-    history: History | None = None
+    view.passages = _passages(view)
+    return view
+
+
+@dataclass(frozen=True)
+class ViewSteps:
+    """The per-item functions :func:`build_views` maps over the content, one field each.
+
+    Each takes its inputs as positional arguments and helpers as keyword arguments (see
+    :mod:`generator.speed.memo`, which memoises them for the preview, so that a view whose
+    inputs are unchanged is the same object again and its page is known unchanged at a
+    glance).
+    """
+
+    fact_view: Callable[..., FactView] = fact_view
+    sheet_view: Callable[..., tuple[SheetView, Supporting]] = sheet_view
+    source_view: Callable[..., SourceView] = source_view
+
+
+PLAIN = ViewSteps()
 
 
 def build_views(
     content: Content,
     quotes: QuoteIndex,
     history: History | None = None,
-    memo: ViewMemo | None = None,
+    steps: ViewSteps = PLAIN,
 ) -> SiteView:
     history = history or History(False, "no history was read")
     quotes.resolve()
     origins = resolve_origins(content.sources)
     sources = content.sources
     fact_views: dict[str, FactView] = {}
-    kept_facts: dict[int, tuple[tuple[object, ...], FactView]] = {}
-    all_sources = tuple(sources.values())
-    same_sources = memo is not None and same_objects(memo.sources, all_sources)
     for fact in content.facts.values():
-        sheet = content.sheets.get(fact.sheet)
-        changed = history.fact_changed.get(fact.id)
-        hit = memo.facts.get(id(fact)) if memo is not None else None
-        if (
-            same_sources
-            and hit is not None
-            and hit[0][0] is fact
-            and hit[0][1] is sheet
-            and hit[0][2] == changed
-        ):
-            key, fact_view = hit
-        else:
-            cited = tuple(sources.get(c.source) for c in fact.citations)
-            key = (
-                fact,
-                sheet,
-                changed,
-                *cited,
-                *(origins.roots.get(c.source) for c in fact.citations),
-                *(quotes.spans.get((fact.id, n)) for n in range(1, len(fact.citations) + 1)),
-                *(sources.get(d) for s in cited if s is not None for d in s.derived_from),
-            )
-            if hit is not None and same(hit[0], key):
-                fact_view = hit[1]
-            else:
-                fact_view = _fact_view(fact, sheet, sources, origins, quotes, history)
-        fact_view.sources = sources
-        fact_views[fact.id] = fact_view
-        kept_facts[id(fact)] = (key, fact_view)
-    if memo is not None:
-        memo.facts = kept_facts
-        memo.sources = all_sources
+        cited = tuple(sources.get(c.source) for c in fact.citations)
+        view = steps.fact_view(
+            fact,
+            content.sheets.get(fact.sheet),
+            history.fact_changed.get(fact.id),
+            cited,
+            tuple(origins.roots.get(c.source) for c in fact.citations),
+            tuple(quotes.spans.get((fact.id, n)) for n in range(1, len(fact.citations) + 1)),
+            tuple(sources.get(d) for s in cited if s is not None for d in s.derived_from),
+            sources=sources,
+            origins=origins,
+            quotes=quotes,
+        )
+        view.sources = sources
+        fact_views[fact.id] = view
     sheets = []
     supporting: dict[str, list[tuple[FactView, list[CitationView]]]] = {}
-    same_history = memo is not None and memo.history == history
-    kept_sheets: dict[str, tuple[tuple[object, ...], SheetView, Supporting]] = {}
-    touched: set[str] = set()
-    """Sources cited, now or in the last run, by a sheet whose views were made again."""
-    if memo is not None:
-        for gone in memo.sheets.keys() - content.sheets.keys():
-            touched.update(memo.sheets[gone][2])
     for sheet in content.sheets.values():
-        facts = [fact_views[f.id] for f in content.facts_of(sheet.id)]
-        key = (sheet, *facts, None, *(fact_views.get(k.fact) for k in sheet.key_figures))
-        sheet_hit = memo.sheets.get(sheet.id) if memo is not None else None
-        if same_history and sheet_hit is not None and same_objects(sheet_hit[0], key):
-            sheet_view, contributions = sheet_hit[1], sheet_hit[2]
-        else:
-            sheet_view = _sheet_view(sheet, facts, fact_views, history)
-            contributions = _supporting(facts)
-            touched.update(contributions)
-            if sheet_hit is not None:
-                touched.update(sheet_hit[2])
-        kept_sheets[sheet.id] = (key, sheet_view, contributions)
-        sheets.append(sheet_view)
+        facts = tuple(fact_views[f.id] for f in content.facts_of(sheet.id))
+        keys = tuple(fact_views.get(k.fact) for k in sheet.key_figures)
+        shown, contributions = steps.sheet_view(sheet, facts, keys, history)
+        sheets.append(shown)
         for sid, pairs in contributions.items():  # facts in content order, sheet by sheet
             supporting.setdefault(sid, []).extend(pairs)
-    if memo is not None:
-        memo.sheets = kept_sheets
-        memo.history = history
     source_views = []
     repeated_by: dict[str, list[Source]] = {}
     for source in sources.values():
         for parent in source.derived_from:
             repeated_by.setdefault(parent, []).append(source)
-    kept_coverage: dict[int, tuple[tuple[object, ...], Coverage]] = {}
-    kept_views: dict[int, tuple[tuple[object, ...], SourceView]] = {}
     for source in sources.values():
-        view_hit = memo.source_views.get(id(source)) if memo is not None else None
-        cover_hit = memo.coverage.get(id(source)) if memo is not None else None
-        if (
-            same_sources
-            and view_hit is not None
-            and cover_hit is not None
-            and source.id not in touched
-        ):
-            # Nothing it shows can have changed: the same source, and the same facts
-            # citing it (their sheets' views were kept), hence the same cited passages.
-            kept_views[id(source)], kept_coverage[id(source)] = view_hit, cover_hit
-            source_views.append(view_hit[1])
-            continue
-        supported = supporting.get(source.id, [])
         roots = sorted(origins.roots.get(source.id, frozenset()))
-        furniture = list(quotes.furniture.get(source.id, []))
-        view = SourceView(
-            source,
-            supported,
-            [sources[s] for s in source.derived_from if s in sources],
-            repeated_by.get(source.id, []),
-            [sources[r] for r in roots if r != source.id and r in sources],
-            furniture=furniture,
-            quotes=quotes,
+        source_views.append(
+            steps.source_view(
+                source,
+                tuple(supporting.get(source.id, [])),
+                tuple(sources[s] for s in source.derived_from if s in sources),
+                tuple(repeated_by.get(source.id, [])),
+                tuple(sources[r] for r in roots if r != source.id and r in sources),
+                tuple(quotes.furniture.get(source.id, [])),
+                tuple(p.span for p in quotes.by_source.get(source.id, [])),
+                quotes=quotes,
+            )
         )
-        if memo is not None:
-            passages = (p.span for p in quotes.by_source.get(source.id, []))
-            cover_key: tuple[object, ...] = (source, *furniture, *passages)
-            if cover_hit is not None and same(cover_hit[0], cover_key):
-                view.known_coverage = cover_hit[1]
-            else:
-                view.known_coverage = source_coverage(source, quotes)
-            kept_coverage[id(source)] = (cover_key, view.known_coverage)
-            # The same view object again while what it shows is unchanged: its cited
-            # passages are not merged again, and its page is known unchanged at a glance.
-            view_key = source_key(view)
-            if view_hit is not None and same(view_hit[0], view_key):
-                view = view_hit[1]
-            kept_views[id(source)] = (view_key, view)
-        if not view.passages:
-            view.passages = _passages(view)
-        source_views.append(view)
-    if memo is not None:
-        memo.coverage = kept_coverage
-        memo.source_views = kept_views
     return SiteView(content, sheets, source_views, origins)
 
 
 def _sheet_view(
-    sheet: Sheet, facts: list[FactView], fact_views: dict[str, FactView], history: History
+    sheet: Sheet, facts: list[FactView], key_views: tuple[FactView | None, ...], history: History
 ) -> SheetView:
     by_topic: dict[str, list[FactView]] = {}
     for f in facts:
         by_topic.setdefault(f.fact.topic, []).append(f)
     topics = [TopicView(t.id, t.title, t.intro, by_topic.get(t.id, [])) for t in sheet.topics]
     keys = [
-        KeyFigureView(fact_views[k.fact], k.meaning)
-        for k in sheet.key_figures
-        if k.fact in fact_views
+        KeyFigureView(view, k.meaning)
+        for k, view in zip(sheet.key_figures, key_views, strict=True)
+        if view is not None
     ]
     cited_sources: dict[str, Source] = {}
     for f in facts:
@@ -649,7 +633,7 @@ Supporting = dict[str, list[tuple[FactView, list[CitationView]]]]
 """Source id -> the facts citing it, each with its citations of that source."""
 
 
-def _supporting(facts: list[FactView]) -> Supporting:
+def _supporting(facts: tuple[FactView, ...]) -> Supporting:
     found: Supporting = {}
     for fv in facts:
         mine: dict[str, list[CitationView]] = {}
@@ -666,7 +650,7 @@ def _fact_view(
     sources: dict[str, Source],
     origins: Origins,
     quotes: QuoteIndex,
-    history: History,
+    changed: str | None,
 ) -> FactView:
     citations = [
         CitationView(
@@ -696,7 +680,7 @@ def _fact_view(
         sources[only] if only else None,
         sources,
         scope,
-        history.fact_changed.get(fact.id),
+        changed,
         found,
     )
 
