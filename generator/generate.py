@@ -8,6 +8,7 @@ nothing for bad content or broken templates: every problem comes back located
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import hashlib
 import os
@@ -18,15 +19,18 @@ from pathlib import Path
 
 import jinja2
 
-from generator.analysis import views
 from generator.analysis.changes import History
 from generator.analysis.history import history_key, read_history, shallow_problem
+from generator.analysis.views import PLAIN as VIEWS
 from generator.analysis.views import ViewSteps, build_views
-from generator.checks import PLAIN, CheckSteps, Findings, run_checks
+from generator.checks import PLAIN as CHECKS
+from generator.checks import CheckSteps, Findings, run_checks
 from generator.content.loader import LoadCache, LoadResult, load_content
 from generator.problems import Loc, Problem, display_path
-from generator.render.pages import PageMemo, RenderedSite, Templates, render_site
+from generator.render.pages import PLAIN as PAGES
+from generator.render.pages import PageSteps, RenderedSite, Templates, render_site
 from generator.speed.memo import memoised, next_run
+from generator.speed.parallel import fork_map
 
 
 @dataclass
@@ -40,9 +44,9 @@ class Memo:
     """
 
     load: LoadCache = field(default_factory=LoadCache)
-    checks: CheckSteps = field(default_factory=lambda: memoised(PLAIN))
-    views: ViewSteps = field(default_factory=lambda: memoised(views.PLAIN))
-    pages: PageMemo = field(default_factory=PageMemo)
+    checks: CheckSteps = field(default_factory=lambda: memoised(CHECKS))
+    views: ViewSteps = field(default_factory=lambda: memoised(VIEWS))
+    pages: PageSteps = field(default_factory=lambda: memoised(PAGES))
     templates: Templates | None = None
     templates_signature: tuple[tuple[str, bytes], ...] = ()
     history: tuple[str, History] | None = None
@@ -58,7 +62,7 @@ class Memo:
         return history
 
     def templates_for(self, directory: Path, directory_urls: bool) -> Templates:
-        """The Jinja environment, made again (with a fresh page memo) when a template changed."""
+        """The Jinja environment, made again (with fresh page memos) when a template changed."""
         signature = tuple(
             sorted(
                 (str(p), hashlib.blake2b(p.read_bytes(), digest_size=16).digest())
@@ -73,7 +77,7 @@ class Memo:
         ):
             self.templates = Templates(directory, directory_urls=directory_urls)
             self.templates_signature = signature
-            self.pages = PageMemo()
+            self.pages = memoised(PAGES)
         return self.templates
 
 
@@ -130,7 +134,7 @@ def _check(content_dir: str | os.PathLike[str], memo: Memo | None) -> tuple[Load
         loaded.content,
         skip_unknown_sources=loaded.broken_sources,
         incomplete_sheets=loaded.broken_sheets,
-        steps=memo.checks if memo else PLAIN,
+        steps=memo.checks if memo else CHECKS,
     )
     return loaded, findings
 
@@ -185,12 +189,13 @@ def _generate(
             templates = Templates(templates_dir, directory_urls=directory_urls)
         if memo is not None:
             next_run(memo.views)
-        view = build_views(
-            loaded.content, findings.quotes, history, memo.views if memo else views.PLAIN
-        )
-        result.site = render_site(
-            view, templates, memo.pages if memo else None, jobs=jobs, out_dir=out_dir
-        )
+        view = build_views(loaded.content, findings.quotes, history, memo.views if memo else VIEWS)
+        if memo is None:
+            run_tasks = functools.partial(fork_map, jobs=jobs)
+            result.site = render_site(view, templates, run_tasks=run_tasks, out_dir=out_dir)
+        else:
+            next_run(memo.pages)
+            result.site = render_site(view, templates, memo.pages, out_dir=out_dir)
     except jinja2.TemplateError as exc:
         result.problems.append(template_problem(exc, Path(templates_dir)))
     return result

@@ -12,7 +12,7 @@ import functools
 import io
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, BinaryIO
 
@@ -30,7 +30,6 @@ from generator.paths import (
     sheet_page,
     source_page,
 )
-from generator.speed.sameness import same
 from generator.text.vocabulary import QUALIFIERS
 
 FORMAT_NAME = "factsheet-facts"
@@ -299,26 +298,15 @@ class Encoded:
     csv: bytes
 
 
-def encode_facts(site: SiteView, memo: DownloadMemo | None = None) -> dict[str, Encoded]:
-    """Every fact's record, encoded; with a memo, kept for fact views that did not change."""
-    last = memo.records if memo is not None else {}
-    records: dict[str, Encoded] = {}
-    kept: dict[int, tuple[object, Encoded]] = {}
-    for sheet in site.sheets:
-        for fact in sheet.facts:
-            kept[id(fact)] = hit = _encoded(fact, last)
-            records[fact.fact.id] = hit[1]
-    if memo is not None:
-        memo.records = kept
-    return records
+def encode_facts(site: SiteView) -> dict[str, Encoded]:
+    """Every fact's record, encoded."""
+    return {fact.fact.id: encoded_fact(fact) for sheet in site.sheets for fact in sheet.facts}
 
 
-def _encoded(fact: FactView, last: dict[int, tuple[object, Encoded]]) -> tuple[object, Encoded]:
-    hit = last.get(id(fact))
-    if hit is not None and hit[0] is fact:
-        return hit
+def encoded_fact(fact: FactView) -> Encoded:
+    """One fact's record, and its facts.json member and facts.csv row."""
     record = fact_record(fact)
-    return (fact, Encoded(record, _utf8(record), csv_row(record).encode("utf-8")))
+    return Encoded(record, _utf8(record), csv_row(record).encode("utf-8"))
 
 
 @dataclass(frozen=True)
@@ -369,35 +357,18 @@ Fragments = dict[tuple[str, int], tuple[object, object, bytes]]
 """(kind, id(object)) -> (the object, what else the JSON depends on, the object as JSON)."""
 
 
-@dataclass
-class DownloadMemo:
-    """Downloads kept between runs (``serve``), each with the objects it was made from.
-
-    :class:`generator.render.pages.PageMemo` extends it with the pages and search entries.
-    """
-
-    sheets: dict[str, tuple[tuple[object, ...], dict[str, bytes], SheetRun]] = field(
-        default_factory=dict
-    )
-    """Sheet id -> (what its downloads are made from, their bytes, its run of facts)."""
-    records: dict[int, tuple[object, Encoded]] = field(default_factory=dict)
-    """id(fact view) -> (the fact view, its encoded record)."""
-    json: Fragments = field(default_factory=dict)
-
-
 class JsonTexts:
-    """Sheets and sources as JSON (UTF-8), made once per run and kept while unchanged."""
+    """Sheets and sources as JSON (UTF-8), each made once per run (several downloads
+    hold the same ones)."""
 
-    def __init__(self, kept: Fragments | None = None) -> None:
-        self.kept = kept if kept is not None else {}
+    def __init__(self) -> None:
         self.made: Fragments = {}
 
     def of(self, kind: str, obj: object, extra: object, make: Callable[[], Any]) -> bytes:
         key = (kind, id(obj))
-        hit = self.made.get(key) or self.kept.get(key)
+        hit = self.made.get(key)
         if hit is None or hit[0] is not obj or hit[1] != extra:
-            hit = (obj, extra, _utf8(make()))
-        self.made[key] = hit
+            hit = self.made[key] = (obj, extra, _utf8(make()))
         return hit[2]
 
     @staticmethod
@@ -539,11 +510,11 @@ def csl_item(source: Source) -> dict[str, Any]:
 
 
 def downloads(
-    site: SiteView, memo: DownloadMemo | None = None, *, directory_urls: bool = True
+    site: SiteView, steps: DownloadSteps | None = None, *, directory_urls: bool = True
 ) -> dict[str, bytes]:
-    """Every download of the site, by path (a sheet's own kept while it is unchanged)."""
+    """Every download of the site, by path."""
     made: dict[str, bytes] = {}
-    write_downloads(site, functools.partial(_InMemory, made), memo, directory_urls=directory_urls)
+    write_downloads(site, functools.partial(_InMemory, made), steps, directory_urls=directory_urls)
     return made
 
 
@@ -562,24 +533,62 @@ class _InMemory(io.BytesIO):
         super().close()
 
 
+def sheet_files(
+    sheet: SheetView,
+    made_from: tuple[object, ...],
+    directory_urls: bool,
+    *,
+    site: SiteView,
+    texts: JsonTexts,
+    encode: Callable[[FactView], Encoded],
+) -> tuple[dict[str, bytes], SheetRun]:
+    """A sheet's own downloads by path, and its run of facts for the site's.
+
+    ``made_from`` is what they are made from (the sheet page's objects and the sources
+    cited); ``directory_urls`` says how pages are published (the feed's links).
+    ``encode`` encodes each fact (:func:`encoded_fact`).
+    """
+    run = SheetRun.of(sheet, {f.fact.id: encode(f) for f in sheet.facts})
+    base = sheet_downloads(sheet.id)
+    made = {
+        base + "facts.json": facts_json(site, [run], texts),
+        base + "facts.csv": facts_csv([run]),
+        base + "sources.csl.json": _csl_json(sheet.sources, texts),
+        corrections_feed(sheet.id): sheet_feed(sheet, directory_urls=directory_urls),
+    }
+    return made, run
+
+
+@dataclass(frozen=True)
+class DownloadSteps:
+    """The per-item functions :func:`write_downloads` maps over the views (inputs
+    positional, helpers by keyword: :mod:`generator.speed.memo` memoises them for the
+    preview)."""
+
+    fact: Callable[..., Encoded] = encoded_fact
+    sheet: Callable[..., tuple[dict[str, bytes], SheetRun]] = sheet_files
+
+
+PLAIN = DownloadSteps()
+
+
 def write_downloads(
     site: SiteView,
     open_file: Callable[[str], BinaryIO],
-    memo: DownloadMemo | None = None,
+    steps: DownloadSteps | None = None,
     *,
     directory_urls: bool = True,
 ) -> None:
     """Write every download, each to ``open_file(path)`` (which this closes), in order.
 
     The site's facts.json and facts.csv are written a sheet at a time, as each sheet's
-    own files are made: without a memo nothing of a sheet is kept once it is written (the
-    downloads of a large site would otherwise be held two or three times over when joined).
-    ``directory_urls`` says how pages are published, for the links of the Atom feeds.
+    own files are made (``steps.sheet``): nothing of a sheet is kept here once it is
+    written (the downloads of a large site would otherwise be held two or three times
+    over when joined). ``directory_urls`` says how pages are published, for the links of
+    the Atom feeds.
     """
-    last = memo.records if memo is not None else {}
-    texts = JsonTexts(memo.json if memo is not None else None)
-    kept: dict[str, tuple[tuple[object, ...], dict[str, bytes], SheetRun]] = {}
-    records: dict[int, tuple[object, Encoded]] = {}
+    steps = steps or PLAIN
+    texts = JsonTexts()
     with (
         open_file("facts.json") as site_json,
         open_file("facts.csv") as site_csv,
@@ -589,33 +598,18 @@ def write_downloads(
         site_csv.write(CSV_HEADER.encode("utf-8"))
         comma = b""
         for sheet in site.sheets:
-            hit = memo.sheets.get(sheet.id) if memo is not None else None
-            if hit is not None and hit[2].sheet is sheet:  # the very view of the last run
-                key = hit[0]
-            else:
-                key = (*sheet_key(sheet), *sheet.sources)
-            if hit is not None and same(hit[0], key):
-                made, run = hit[1], hit[2]
-                if memo is not None:
-                    records.update((id(f), (f, last[id(f)][1])) for f in run.sheet.facts)
-            else:
-                mine = {id(f): _encoded(f, last) for f in sheet.facts}
-                if memo is not None:
-                    records.update(mine)
-                run = SheetRun.of(sheet, {f.fact.id: mine[id(f)][1] for f in sheet.facts})
-                del mine
-                base = sheet_downloads(sheet.id)
-                made = {
-                    base + "facts.json": facts_json(site, [run], texts),
-                    base + "facts.csv": facts_csv([run]),
-                    base + "sources.csl.json": _csl_json(sheet.sources, texts),
-                    corrections_feed(sheet.id): sheet_feed(sheet, directory_urls=directory_urls),
-                }
-            if memo is not None:
-                kept[sheet.id] = (key, made, run)
+            made, run = steps.sheet(
+                sheet,
+                (*sheet_key(sheet), *sheet.sources),
+                directory_urls,
+                site=site,
+                texts=texts,
+                encode=steps.fact,
+            )
             for path, data in made.items():
                 with open_file(path) as out:
                     out.write(data)
+            del made
             if run.json:
                 site_json.write(comma + run.json)
                 comma = b","
@@ -624,10 +618,6 @@ def write_downloads(
         site_csl.write(_csl_json(site.content.sources.values(), texts))
     with open_file(SITE_CORRECTIONS_FEED) as out:
         out.write(site_feed(site.sheets, directory_urls=directory_urls))
-    if memo is not None:
-        memo.sheets = kept
-        memo.json = texts.made
-        memo.records = records
     for source in site.content.sources.values():
         if source.text_bytes is not None:
             with open_file(archived_text(source.id)) as out:

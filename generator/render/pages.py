@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -37,10 +37,8 @@ from generator.paths import (
 from generator.render import escaping
 from generator.render.charts import sheet_charts
 from generator.render.jsonld import sheet_graph
-from generator.render.search import SearchEntry, indexed_pages, search_entries, search_parts
+from generator.render.search import SearchEntry, indexed_pages, search_parts
 from generator.render.timeline import sheet_timeline
-from generator.speed.parallel import fork_map
-from generator.speed.sameness import same
 
 NAV_SHEETS = 20
 """Up to this many sheets are listed in the navigation; with more, the front page lists
@@ -133,31 +131,60 @@ class Templates:
         return template.render(page=page, link=link, href=href, **context)
 
 
-@dataclass
-class PageMemo(exports.DownloadMemo):
-    """Pages, downloads and search entries kept between runs (``serve``).
+def page_markdown(
+    path: str, template: str, made_from: tuple[object, ...], *, render: Render
+) -> str:
+    """One page's Markdown: ``render`` fills ``template`` in for ``path``.
 
-    Each is kept with the objects it was made from; when those are the very same
-    objects (the earlier stages reuse them when their files did not change), the
-    kept result is used instead of rendering again.
+    ``made_from`` is what the page shows (:func:`generator.analysis.views.sheet_key`, say):
+    the page is the same while those objects are, which is what a memo of this function
+    (the preview's) relies on.
     """
+    return render()
 
-    pages: dict[str, tuple[tuple[object, ...], str, object]] = field(default_factory=dict)
-    """Path -> (what the page is made from, its Markdown, the view it showed)."""
-    search: dict[str, tuple[tuple[object, ...], list[SearchEntry]]] = field(default_factory=dict)
-    rendered: int = 0
-    """Pages rendered in the last run (the rest came from the memo)."""
+
+def search_part(
+    part: str, made_from: tuple[object, ...], *, make: MakeEntries
+) -> list[SearchEntry]:
+    """The search entries of one part of the site (a sheet's pages, a source's page)."""
+    return list(make())
+
+
+Render = Callable[[], str]
+MakeEntries = Callable[[], Iterable[SearchEntry]]
+Tasks = Callable[[list[Callable[[], Any]]], list[Any]]
+"""Runs a list of tasks and returns their results in order (serially, or on several cores)."""
+
+
+def serial(tasks: list[Callable[[], Any]]) -> list[Any]:
+    """Run the tasks one after the other, here."""
+    return [task() for task in tasks]
+
+
+@dataclass(frozen=True)
+class PageSteps:
+    """The per-item functions :func:`render_site` maps over the views, one field each
+    (inputs positional, helpers by keyword: :mod:`generator.speed.memo` memoises them for
+    the preview)."""
+
+    page: Callable[..., str] = page_markdown
+    search: Callable[..., list[SearchEntry]] = search_part
+    downloads: exports.DownloadSteps = exports.PLAIN
+
+
+PLAIN = PageSteps()
 
 
 def render_site(
     view: SiteView,
     templates: Templates,
-    memo: PageMemo | None = None,
+    steps: PageSteps = PLAIN,
     *,
-    jobs: int = 1,
+    run_tasks: Tasks = serial,
     out_dir: Path | None = None,
 ) -> RenderedSite:
-    """Render every page and download; ``jobs`` > 1 renders them in forked processes.
+    """Render every page and download; ``run_tasks`` runs the rendering tasks (in forked
+    processes, say; it gets them in order and gives their results back in order).
 
     With ``out_dir`` (a build), pages and downloads are written under it and stand in the
     result as :class:`OnDisk` (a page whose text would not come back from a file exactly
@@ -178,91 +205,67 @@ def render_site(
             "source": source_page,
         },
     }
-    kept: dict[str, tuple[tuple[object, ...], str, object]] = {}
-    pending: list[tuple[str, Callable[[], str]]] = []
+    pending: list[tuple[str, Render]] = []
 
-    def page(
-        path: str,
-        make_key: Callable[[], tuple[object, ...]],
-        template: str,
-        view: object = None,
-        **context: Any,
-    ) -> None:
-        if memo is not None:  # the preview: an unchanged page is not rendered again
-            hit = memo.pages.get(path)
-            if hit is not None and view is not None and hit[2] is view:
-                # the very view object of the last run (kept by the views' memo): unchanged
-                site.pages[path] = hit[1]
-                kept[path] = hit
-                return
-            key = make_key()
-            if hit is not None and same(hit[0], key):
-                site.pages[path] = hit[1]
-                kept[path] = (key, hit[1], view)
-                return
-            kept[path] = (key, "", view)
+    def page(path: str, made_from: tuple[object, ...], template: str, **context: Any) -> None:
         site.pages[path] = ""  # keeps the order; filled in below
+        render = functools.partial(templates.render, template, path, **context, **common)
         pending.append(
-            (path, functools.partial(templates.render, template, path, **context, **common))
+            (path, functools.partial(steps.page, path, template, made_from, render=render))
         )
 
     page(
         HOME,
-        lambda: tuple(x for sv in view.sheets for x in (sv.sheet, len(sv.facts), len(sv.sources))),
+        tuple(x for sv in view.sheets for x in (sv.sheet, len(sv.facts), len(sv.sources))),
         "home.md.j2",
     )
     site.nav.append(HOME)
     for sheet in view.sheets:
-        key = functools.partial(sheet_key, sheet)
+        key = sheet_key(sheet)
         path = sheet_page(sheet.id)
-        page(path, key, "sheet.md.j2", view=sheet, sheet=sheet)
+        page(path, key, "sheet.md.j2", sheet=sheet)
         diff_path = differences_page(sheet.id)
-        page(diff_path, key, "differences.md.j2", view=sheet, sheet=sheet)
+        page(diff_path, key, "differences.md.j2", sheet=sheet)
         fixes_path = corrections_page(sheet.id)
-        page(fixes_path, key, "corrections.md.j2", view=sheet, sheet=sheet)
+        page(fixes_path, key, "corrections.md.j2", sheet=sheet)
         if len(view.sheets) <= NAV_SHEETS:
             site.nav.append((sheet.sheet.title, [path, diff_path, fixes_path]))
     page(
         SOURCES_INDEX,
-        lambda: tuple(
-            x for sv in view.sources for x in (sv.source, len(sv.facts), *sv.derived_from)
-        ),
+        tuple(x for sv in view.sources for x in (sv.source, len(sv.facts), *sv.derived_from)),
         "sources.md.j2",
     )
     site.nav.append(SOURCES_INDEX)
     for source in view.sources:
-        page(
-            source_page(source.id),
-            functools.partial(source_key, source),
-            "source.md.j2",
-            view=source,
-            source=source,
-        )
-    page(FORMAT_PAGE, tuple, "format.md.j2")
+        page(source_page(source.id), source_key(source), "source.md.j2", source=source)
+    page(FORMAT_PAGE, (), "format.md.j2")
     site.nav.append(FORMAT_PAGE)
     tasks: list[Callable[[], Any]]
     if out_dir is None:
         downloads_task = functools.partial(
-            exports.downloads, view, memo, directory_urls=templates.directory_urls
+            exports.downloads, view, steps.downloads, directory_urls=templates.directory_urls
         )
         tasks = [*(task for _, task in pending), downloads_task]
     else:
         tasks = [
             *(functools.partial(_page_to_file, t, out_dir / "pages" / p) for p, t in pending),
             functools.partial(
-                _downloads_to_disk, view, out_dir / "files", directory_urls=templates.directory_urls
+                _downloads_to_disk,
+                view,
+                out_dir / "files",
+                steps.downloads,
+                directory_urls=templates.directory_urls,
             ),
         ]
-    *markdowns, downloads = fork_map(tasks, jobs if memo is None else 1)
+    *markdowns, downloads = run_tasks(tasks)
     for (path, _), markdown in zip(pending, markdowns, strict=True):
         site.pages[path] = markdown
-        if memo is not None and isinstance(markdown, str):
-            kept[path] = (kept[path][0], markdown, kept[path][2])
-    if memo is not None:
-        memo.pages = kept
-        memo.rendered = len(pending)
     site.downloads.update(downloads)
-    site.search = _search(view, memo)
+    site.search = [
+        entry
+        for part, made_from, make in search_parts(view)
+        for entry in steps.search(part, made_from, make=make)
+    ]
     site.search_pages = indexed_pages(view)
     for name, schema in json_schemas().items():
         site.downloads[f"schemas/{name}"] = exports.dump_json(schema, pretty=True)
@@ -286,7 +289,11 @@ def _page_to_file(render: Callable[[], str], target: Path) -> str | OnDisk:
 
 
 def _downloads_to_disk(
-    view: SiteView, folder: Path, *, directory_urls: bool = True
+    view: SiteView,
+    folder: Path,
+    steps: exports.DownloadSteps = exports.PLAIN,
+    *,
+    directory_urls: bool = True,
 ) -> dict[str, OnDisk]:
     """Write the downloads under ``folder`` as they are made (a build keeps none in memory)."""
     written: dict[str, OnDisk] = {}
@@ -297,7 +304,7 @@ def _downloads_to_disk(
         written[path] = OnDisk(target)
         return open(target, "wb")
 
-    exports.write_downloads(view, open_file, directory_urls=directory_urls)
+    exports.write_downloads(view, open_file, steps, directory_urls=directory_urls)
     return written
 
 
@@ -305,17 +312,3 @@ def _write(target: Path, data: bytes) -> OnDisk:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
     return OnDisk(target)
-
-
-def _search(view: SiteView, memo: PageMemo | None) -> list[SearchEntry]:
-    if memo is None:
-        return list(search_entries(view))
-    entries: list[SearchEntry] = []
-    kept: dict[str, tuple[tuple[object, ...], list[SearchEntry]]] = {}
-    for part, key, make in search_parts(view):
-        hit = memo.search.get(part)
-        found = hit[1] if hit is not None and same(hit[0], key) else list(make())
-        kept[part] = (key, found)
-        entries.extend(found)
-    memo.search = kept
-    return entries

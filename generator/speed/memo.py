@@ -65,23 +65,26 @@ def same_inputs(a: tuple[object, ...], b: tuple[object, ...], known: Known) -> b
 class PerItem(Generic[R]):
     """``function`` memoised on its positional arguments (see the module's convention).
 
-    Results are kept by the identity of the first argument, the item itself (a fact, a
-    sheet), together with all the inputs they were made from; a result is reused when
-    every input is the same (:func:`same`) as then.
+    Results are kept by the first argument, the item itself: by its identity (a fact, a
+    sheet), or by its value when it is a string (a page's path); each together with all
+    the inputs it was made from. A result is reused when every input is the same
+    (:func:`same`) as then.
     """
 
     def __init__(self, function: Callable[..., R]) -> None:
         self.function = function
-        self.kept: dict[int, tuple[tuple[object, ...], R]] = {}
-        """The last run's results, by ``id`` of the item (kept alive by the inputs held)."""
-        self.current: dict[int, tuple[tuple[object, ...], R]] = {}
+        self.kept: dict[int | str, tuple[tuple[object, ...], R]] = {}
+        """The last run's results, by the item's ``id`` (kept alive by the inputs held) or
+        string."""
+        self.current: dict[int | str, tuple[tuple[object, ...], R]] = {}
         self.computed = 0
         """Results this run had to compute (for tests)."""
         self.equal: Known = {}
         """This run's answers of :func:`same` for pairs of objects."""
 
     def __call__(self, *inputs: object, **helpers: Any) -> R:
-        slot = id(inputs[0])
+        item = inputs[0]
+        slot = item if type(item) is str else id(item)
         hit = self.current.get(slot) or self.kept.get(slot)
         if hit is not None and same_inputs(hit[0], inputs, self.equal):
             result = hit[1]
@@ -100,15 +103,23 @@ class PerItem(Generic[R]):
 
 
 def memoised(steps: S) -> S:
-    """A copy of the steps object (a dataclass of per-item functions), each one memoised."""
+    """A copy of the steps object (a dataclass of per-item functions), each one memoised
+    (and so for the steps objects it holds: a stage's steps may hold another stage's)."""
     assert dataclasses.is_dataclass(steps) and not isinstance(steps, type)
-    wrapped = {f.name: PerItem(getattr(steps, f.name)) for f in dataclasses.fields(steps) if f.init}
+    wrapped: dict[str, object] = {}
+    for f in dataclasses.fields(steps):
+        value = getattr(steps, f.name)
+        is_steps = dataclasses.is_dataclass(value) and not isinstance(value, type)
+        wrapped[f.name] = memoised(value) if is_steps else PerItem(value)
     return dataclasses.replace(steps, **wrapped)
 
 
 def next_run(steps: object) -> None:
     """Start a run of the stage that the memoised ``steps`` belong to."""
-    for f in dataclasses.fields(steps):  # type: ignore[arg-type]
-        function = getattr(steps, f.name)
-        if isinstance(function, PerItem):
-            function.next_run()
+    assert dataclasses.is_dataclass(steps) and not isinstance(steps, type)
+    for f in dataclasses.fields(steps):
+        value = getattr(steps, f.name)
+        if isinstance(value, PerItem):
+            value.next_run()
+        elif dataclasses.is_dataclass(value):
+            next_run(value)
