@@ -25,7 +25,8 @@ from generator.analysis.views import PLAIN as VIEWS
 from generator.analysis.views import ViewSteps, build_views
 from generator.checks import PLAIN as CHECKS
 from generator.checks import CheckSteps, Findings, run_checks
-from generator.content.loader import LoadCache, LoadResult, load_content
+from generator.content.loader import PLAIN as LOAD
+from generator.content.loader import LoadResult, LoadSteps, load_content
 from generator.problems import Loc, Problem, display_path
 from generator.render.pages import PLAIN as PAGES
 from generator.render.pages import PageSteps, RenderedSite, Templates, render_site
@@ -43,7 +44,7 @@ class Memo:
     result is the same as a fresh run (tested).
     """
 
-    load: LoadCache = field(default_factory=LoadCache)
+    load: LoadSteps = field(default_factory=lambda: memoised(LOAD))
     checks: CheckSteps = field(default_factory=lambda: memoised(CHECKS))
     views: ViewSteps = field(default_factory=lambda: memoised(VIEWS))
     pages: PageSteps = field(default_factory=lambda: memoised(PAGES))
@@ -127,7 +128,9 @@ def check(content_dir: str | os.PathLike[str]) -> tuple[LoadResult, Findings]:
 
 
 def _check(content_dir: str | os.PathLike[str], memo: Memo | None) -> tuple[LoadResult, Findings]:
-    loaded = load_content(content_dir, memo.load if memo else None)
+    if memo is not None:
+        next_run(memo.load)
+    loaded = load_content(content_dir, memo.load if memo else LOAD)
     if memo is not None:
         next_run(memo.checks)
     findings = run_checks(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -50,12 +51,19 @@ def server_log(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def server(project: Path, server_log: Path) -> Iterator[str]:
+def speed_env() -> dict[str, str]:
+    """Environment variables for the server (a test may set ``FACTSHEET_SPEED``)."""
+    return {}
+
+
+@pytest.fixture
+def server(project: Path, server_log: Path, speed_env: dict[str, str]) -> Iterator[str]:
     port = free_port()
     with server_log.open("w", encoding="utf-8") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "generator", "serve", "--verbose", "--port", str(port)],
             cwd=project,
+            env={**os.environ, **speed_env},
             stdout=log,
             stderr=subprocess.STDOUT,
             text=True,
@@ -91,6 +99,21 @@ def test_serve_reloads_after_an_edit(server: str, project: Path) -> None:
         "statement: 67,000 social media accounts were closed for good.",
     )
     wait_for(lambda: "were closed for good" in fetch(server + SHEET))
+
+
+@pytest.mark.parametrize("speed_env", [{"FACTSHEET_SPEED": "off"}])
+def test_serve_without_the_speed_layer_rebuilds_from_scratch(
+    server: str, project: Path, server_log: Path
+) -> None:
+    """With the speed layer off the preview keeps no memo: no fast path, a fresh run."""
+    facts = project / SHEET_DIR / "facts/3-accounts.yaml"
+    edit(
+        facts,
+        "statement: 67,000 social media accounts were closed permanently.",
+        "statement: 67,000 social media accounts were closed for good.",
+    )
+    wait_for(lambda: "were closed for good" in fetch(server + SHEET))
+    assert "re-rendered" not in server_log.read_text("utf-8")
 
 
 def article(page: str) -> str:

@@ -18,6 +18,7 @@ import dataclasses
 import functools
 import hashlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,31 +28,10 @@ from generator.content.fields import INVALID, Context, Located, Record
 from generator.content.model import Content, Fact, Sheet, Source
 from generator.content.yamlload import decode_text, load_yaml
 from generator.problems import Loc, Problem, display_path
-from generator.speed.filestamps import Digest, FileStamps, digest_of
 
 SOURCES_DIR = "sources"
 SHEETS_DIR = "sheets"
 SHEET_FILE = "sheet.yaml"
-
-
-@dataclass
-class LoadCache:
-    """What an earlier load read, reused for files that have not changed since (``serve``).
-
-    Unchanged files give back the *same* objects, which later stages use to tell
-    what changed; a source whose archived text changed becomes a new object. In a changed
-    facts file, a fact equal to the one of the last load (same id, same content, same
-    lines) is that same object again, so an edit to one fact re-does the work of one fact.
-    Which files changed is told by their ``stat`` (:class:`FileStamps`).
-    """
-
-    records: dict[tuple[Path, str], tuple[Digest, Any, list[Problem]]] = field(default_factory=dict)
-    sources: dict[Path, tuple[Digest, Digest | None, Source, list[Problem]]] = field(
-        default_factory=dict
-    )
-    facts: dict[str, Fact] = field(default_factory=dict)
-    """The facts of the last load, by id."""
-    stamps: FileStamps = field(default_factory=FileStamps)
 
 
 @dataclass
@@ -64,7 +44,6 @@ class LoadResult:
     """A source file could not be loaded, so citations of its id are not "unknown"."""
     broken_sheets: set[str] = field(default_factory=set)
     """Sheets with a facts file that could not be loaded (their key figures may be there)."""
-    cache: LoadCache | None = None
 
 
 def _yaml_files(directory: Path) -> list[Path]:
@@ -84,32 +63,70 @@ def _path(text: str) -> Path:
     return Path(text)
 
 
-def load_record(
-    path: Path, record: Record[Any], problems: list[Problem], cache: LoadCache | None = None
-) -> Any:
-    """Read one YAML file and convert it with ``record``; INVALID when anything is wrong."""
-    shown = display_path(path)
-    key = (path, record.name)
-    data: bytes | None = None
-    if cache is not None:
-        digest, data = cache.stamps.look(path)
-        hit = cache.records.get(key)
-        if digest is not None and hit is not None and hit[0] == digest:
-            problems.extend(hit[2])
-            return hit[1]
-    if data is None:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            problems.append(Problem(Loc(shown), f"cannot read file: {exc.strerror}"))
-            return INVALID
-    if cache is None:
-        return _convert(data, shown, record, problems)
-    found: list[Problem] = []
-    value = _convert(data, shown, record, found)
-    problems.extend(found)
-    cache.records[key] = (digest_of(data), value, found)
-    return value
+def read_file(path: Path, record: Record[Any]) -> tuple[Any, list[Problem]]:
+    """Read one YAML file and convert it with ``record``: the value (INVALID when anything
+    is wrong) and the problems found."""
+    problems: list[Problem] = []
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        problems.append(Problem(Loc(display_path(path)), f"cannot read file: {exc.strerror}"))
+        return INVALID, problems
+    return _convert(data, display_path(path), record, problems), problems
+
+
+def read_archive(source: Source, text_path: Path) -> tuple[Source, list[Problem], bool]:
+    """The source with its archived text (read from ``text_path``) as a new object; the
+    problems found, and whether the text could be read."""
+    source = dataclasses.replace(source)
+    problems: list[Problem] = []
+    source.text_path = display_path(text_path)
+    where = source.archive.where
+    loc = where.of("file") if where else Loc(source.path)
+    try:
+        data = text_path.read_bytes()
+    except OSError as exc:
+        reason = "not found" if isinstance(exc, FileNotFoundError) else exc.strerror
+        problems.append(
+            Problem(
+                loc,
+                f"archived text '{source.text_path}' cannot be read ({reason}); "
+                "archive the source's text there, byte for byte",
+            )
+        )
+        return source, problems, False
+    source.text_sha256 = hashlib.sha256(data).hexdigest()
+    source.text_bytes = data
+    source.text, decode_problems = decode_text(data, source.text_path)
+    problems.extend(decode_problems)
+    return source, problems, True
+
+
+def as_loaded(fact_id: str, fact: Fact) -> Fact:
+    """A fact as loaded. (Memoised, this gives the last load's object for an equal fact,
+    so that an edit to one fact of a file re-does the work of one fact.)"""
+    return fact
+
+
+@dataclass(frozen=True)
+class LoadSteps:
+    """The per-item functions the loader maps over the content's files, one field each.
+
+    Inputs are positional (see :mod:`generator.speed.memo`, which memoises them for the
+    preview); a ``Path`` input stands for its file's bytes (``reads_files``: the memo
+    tells an unchanged file from its ``stat``).
+    """
+
+    file: Callable[..., tuple[Any, list[Problem]]] = field(
+        default=read_file, metadata={"reads_files": True}
+    )
+    archive: Callable[..., tuple[Source, list[Problem], bool]] = field(
+        default=read_archive, metadata={"reads_files": True}
+    )
+    fact: Callable[..., Fact] = as_loaded
+
+
+PLAIN = LoadSteps()
 
 
 def _convert(data: bytes, shown: str, record: Record[Any], problems: list[Problem]) -> Any:
@@ -126,10 +143,10 @@ def _convert(data: bytes, shown: str, record: Record[Any], problems: list[Proble
     return value
 
 
-def load_content(root: str | os.PathLike[str], cache: LoadCache | None = None) -> LoadResult:
-    """Load every content file under ``root`` (reusing ``cache`` for unchanged files)."""
+def load_content(root: str | os.PathLike[str], steps: LoadSteps = PLAIN) -> LoadResult:
+    """Load every content file under ``root``, each with ``steps``."""
     base = Path(root)
-    result = LoadResult(Content(root=str(base)), cache=cache)
+    result = LoadResult(Content(root=str(base)))
     problems = result.problems
     if not base.is_dir():
         problems.append(
@@ -141,13 +158,8 @@ def load_content(root: str | os.PathLike[str], cache: LoadCache | None = None) -
         )
         return result
     known: set[Path] = set()
-    if cache is not None:
-        cache.stamps.begin()
-    _load_sources(base / SOURCES_DIR, result, known)
-    _load_sheets(base / SHEETS_DIR, result, known)
-    if cache is not None:
-        cache.facts = dict(result.content.facts)
-        cache.stamps.forget_except(set(result.files))
+    _load_sources(base / SOURCES_DIR, result, known, steps)
+    _load_sheets(base / SHEETS_DIR, result, known, steps)
     for path in _yaml_files(base):
         if path not in known:
             problems.append(
@@ -161,13 +173,19 @@ def load_content(root: str | os.PathLike[str], cache: LoadCache | None = None) -
     return result
 
 
-def _load_sources(directory: Path, result: LoadResult, known: set[Path]) -> None:
+def _load(path: Path, record: Record[Any], result: LoadResult, steps: LoadSteps) -> Any:
+    value, problems = steps.file(path, record)
+    result.problems.extend(problems)
+    return value
+
+
+def _load_sources(directory: Path, result: LoadResult, known: set[Path], steps: LoadSteps) -> None:
     content, problems = result.content, result.problems
     first_seen: dict[str, Source] = {}
     for path in _yaml_files(directory):
         known.add(path)
         result.files.append(str(path))
-        source = load_record(path, content_format.SOURCE, problems, result.cache)
+        source = _load(path, content_format.SOURCE, result, steps)
         if source is INVALID:
             result.broken_sources = True
             continue
@@ -184,56 +202,15 @@ def _load_sources(directory: Path, result: LoadResult, known: set[Path]) -> None
             )
             continue
         first_seen[source.id] = source
-        content.sources[source.id] = _with_archive(path, source, result)
+        text_path = path.parent / source.archive.file
+        source, found, read = steps.archive(source, text_path)
+        if read:
+            result.files.append(str(text_path))
+        problems.extend(found)
+        content.sources[source.id] = source
 
 
-def _with_archive(path: Path, source: Source, result: LoadResult) -> Source:
-    """The source with its archived text read (or reused when neither file changed)."""
-    cache = result.cache
-    if cache is None:
-        _read_archive(path.parent, source, result)
-        return source
-    yaml_sig = cache.stamps.look(path)[0]
-    text_sig = cache.stamps.look(path.parent / source.archive.file)[0]
-    hit = cache.sources.get(path)
-    if hit is not None and yaml_sig is not None and hit[:2] == (yaml_sig, text_sig):
-        result.files.append(str(path.parent / source.archive.file))
-        result.problems.extend(hit[3])
-        return hit[2]
-    fresh = dataclasses.replace(source)  # a changed archive makes a new object
-    before = len(result.problems)
-    _read_archive(path.parent, fresh, result)
-    if yaml_sig is not None:
-        cache.sources[path] = (yaml_sig, text_sig, fresh, result.problems[before:])
-    return fresh
-
-
-def _read_archive(directory: Path, source: Source, result: LoadResult) -> None:
-    text_path = directory / source.archive.file
-    source.text_path = display_path(text_path)
-    where = source.archive.where
-    loc = where.of("file") if where else Loc(source.path)
-    try:
-        data = text_path.read_bytes()
-    except OSError as exc:
-        reason = "not found" if isinstance(exc, FileNotFoundError) else exc.strerror
-        result.problems.append(
-            Problem(
-                loc,
-                f"archived text '{source.text_path}' cannot be read ({reason}); "
-                "archive the source's text there, byte for byte",
-            )
-        )
-        return
-    result.files.append(str(text_path))
-    source.text_sha256 = hashlib.sha256(data).hexdigest()
-    source.text_bytes = data
-    text, problems = decode_text(data, source.text_path)
-    result.problems.extend(problems)
-    source.text = text
-
-
-def _load_sheets(directory: Path, result: LoadResult, known: set[Path]) -> None:
+def _load_sheets(directory: Path, result: LoadResult, known: set[Path], steps: LoadSteps) -> None:
     content, problems = result.content, result.problems
     if not directory.is_dir():
         return
@@ -256,7 +233,7 @@ def _load_sheets(directory: Path, result: LoadResult, known: set[Path]) -> None:
             continue
         known.update(files)
         result.files.extend(str(p) for p in files)
-        sheet = load_record(sheet_path, content_format.SHEET, problems, result.cache)
+        sheet = _load(sheet_path, content_format.SHEET, result, steps)
         sheet_id = None
         if sheet is not INVALID:
             assert isinstance(sheet, Sheet)
@@ -277,15 +254,16 @@ def _load_sheets(directory: Path, result: LoadResult, known: set[Path]) -> None:
             if path == sheet_path:
                 continue
             before = len(problems)
-            facts = load_record(path, content_format.FACTS_FILE, problems, result.cache)
+            facts = _load(path, content_format.FACTS_FILE, result, steps)
             if len(problems) > before and sheet_id is not None:
                 result.broken_sheets.add(sheet_id)
             if facts is INVALID:
                 continue
-            if result.cache is not None and sheet_id is not None:
-                _reuse_equal(facts, sheet_id, result.cache.facts)
             for fact in facts:
                 assert isinstance(fact, Fact)
+                if sheet_id is not None:
+                    fact.sheet = sheet_id
+                    fact = steps.fact(fact.id, fact)
                 seen = fact_paths.get(fact.id)
                 if seen is not None:
                     first, first_path = seen
@@ -307,13 +285,3 @@ def _load_sheets(directory: Path, result: LoadResult, known: set[Path]) -> None:
 def _id_loc(where: Located | None, path: str) -> Loc:
     """Where a record's id was written (worked out only for a problem)."""
     return where.of("id") if where else Loc(path)
-
-
-def _reuse_equal(facts: list[Fact], sheet_id: str, last: dict[str, Fact]) -> None:
-    """In a facts file read again, keep the last load's object for each fact that is equal."""
-    for i, fact in enumerate(facts):
-        old = last.get(fact.id)
-        if old is not None and old is not fact and old.sheet == sheet_id:
-            fact.sheet = sheet_id
-            if old == fact:
-                facts[i] = old

@@ -130,7 +130,8 @@ class FactsheetConfig(base.Config):
     """The old name of ``raw_html_bypasses_markdown``."""
     speed = c.Type(bool, default=True)
     """``false`` (or ``FACTSHEET_SPEED=off``) builds without the speed layer: one process,
-    everything in memory; the site is the same (see generator.speed)."""
+    everything in memory, and the preview without memos (every rebuild a fresh run, through
+    MkDocs); the site is the same (see generator.speed)."""
     history = c.Choice(HISTORY_POLICIES, default="require")
     """A shallow git history of the content: fail the build (``require``), or build
     without change dates (``allow-shallow``); see generator.analysis.history."""
@@ -349,8 +350,8 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        if self.serving and self.memo is None:
-            self.memo = Memo()
+        if self.serving and self.memo is None and speed.enabled(self.config.speed):
+            self.memo = Memo()  # without it, each rebuild is a fresh run (and no fast path)
         generated = self.prepared
         if generated is None or generated.directory_urls != config.use_directory_urls:
             generated = generate(

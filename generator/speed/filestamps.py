@@ -75,7 +75,3 @@ class FileStamps:
         trusted = st.st_mtime_ns < now - RACY_NS
         self.seen[key] = (stat, digest, trusted)
         return digest, data
-
-    def forget_except(self, keep: set[str]) -> None:
-        """Drop files that are gone from the content."""
-        self.seen = {k: v for k, v in self.seen.items() if k in keep}

@@ -25,7 +25,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Generic, TypeVar
+
+from generator.speed.filestamps import FileStamps
 
 R = TypeVar("R")
 S = TypeVar("S")
@@ -73,26 +76,31 @@ class PerItem(Generic[R]):
 
     def __init__(self, function: Callable[..., R]) -> None:
         self.function = function
-        self.kept: dict[int | str, tuple[tuple[object, ...], R]] = {}
+        self.kept: dict[int | str | Path, tuple[tuple[object, ...], R]] = {}
         """The last run's results, by the item's ``id`` (kept alive by the inputs held) or
         string."""
-        self.current: dict[int | str, tuple[tuple[object, ...], R]] = {}
+        self.current: dict[int | str | Path, tuple[tuple[object, ...], R]] = {}
         self.computed = 0
         """Results this run had to compute (for tests)."""
         self.equal: Known = {}
         """This run's answers of :func:`same` for pairs of objects."""
 
-    def __call__(self, *inputs: object, **helpers: Any) -> R:
-        item = inputs[0]
-        slot = item if type(item) is str else id(item)
+    def __call__(self, *args: object, **helpers: Any) -> R:
+        item = args[0]
+        slot = item if isinstance(item, (str, Path)) else id(item)
+        inputs = self.compared(args)
         hit = self.current.get(slot) or self.kept.get(slot)
         if hit is not None and same_inputs(hit[0], inputs, self.equal):
             result = hit[1]
         else:
-            result = self.function(*inputs, **helpers)
+            result = self.function(*args, **helpers)
             self.computed += 1
         self.current[slot] = (inputs, result)
         return result
+
+    def compared(self, inputs: tuple[object, ...]) -> tuple[object, ...]:
+        """What is compared of the inputs: the inputs themselves."""
+        return inputs
 
     def next_run(self) -> None:
         """Start a run: keep what the last one used, forget the rest."""
@@ -102,15 +110,43 @@ class PerItem(Generic[R]):
         self.equal = {}
 
 
-def memoised(steps: S) -> S:
+class PerFile(PerItem[R]):
+    """A :class:`PerItem` whose ``Path`` inputs stand for their files' bytes.
+
+    A path is the same input while its file's bytes are (a digest, told from the file's
+    ``stat`` without reading it when it cannot have changed: :class:`FileStamps`).
+    """
+
+    def __init__(self, function: Callable[..., R], stamps: FileStamps) -> None:
+        super().__init__(function)
+        self.stamps = stamps
+
+    def next_run(self) -> None:
+        super().next_run()
+        self.stamps.begin()
+
+    def compared(self, inputs: tuple[object, ...]) -> tuple[object, ...]:
+        return tuple(
+            (x, self.stamps.look(x)[0] or object()) if isinstance(x, Path) else x for x in inputs
+        )
+
+
+def memoised(steps: S, stamps: FileStamps | None = None) -> S:
     """A copy of the steps object (a dataclass of per-item functions), each one memoised
-    (and so for the steps objects it holds: a stage's steps may hold another stage's)."""
+    (and so for the steps objects it holds: a stage's steps may hold another stage's).
+
+    A field whose metadata has ``reads_files`` is a :class:`PerFile`, with ``stamps``.
+    """
     assert dataclasses.is_dataclass(steps) and not isinstance(steps, type)
     wrapped: dict[str, object] = {}
     for f in dataclasses.fields(steps):
         value = getattr(steps, f.name)
-        is_steps = dataclasses.is_dataclass(value) and not isinstance(value, type)
-        wrapped[f.name] = memoised(value) if is_steps else PerItem(value)
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            wrapped[f.name] = memoised(value, stamps)
+        elif f.metadata.get("reads_files"):
+            wrapped[f.name] = PerFile(value, stamps if stamps is not None else FileStamps())
+        else:
+            wrapped[f.name] = PerItem(value)
     return dataclasses.replace(steps, **wrapped)
 
 
