@@ -192,6 +192,9 @@ class _Blobs:
     def __init__(self, top: Path) -> None:
         self.top = top
         self.proc: subprocess.Popen[bytes] | None = None
+        self.parsed: dict[tuple[bytes, str], list[Fact]] = {}
+        """The facts of each version of a facts file, by blob id and path: a version is
+        read as one commit's "after" and as the next one's "before", and parsed once."""
 
     def __enter__(self) -> _Blobs:
         self.proc = subprocess.Popen(
@@ -207,7 +210,8 @@ class _Blobs:
             self.proc.stdin.close()
             self.proc.wait(timeout=30)
 
-    def read(self, commit: str, path: str) -> bytes | None:
+    def _read(self, commit: str, path: str) -> tuple[bytes, bytes] | None:
+        """The blob id and contents of ``path`` at ``commit`` (None: not a file there)."""
         assert self.proc is not None and self.proc.stdin and self.proc.stdout
         self.proc.stdin.write(f"{commit}:{path}\n".encode())
         self.proc.stdin.flush()
@@ -216,7 +220,18 @@ class _Blobs:
             return None
         data = self.proc.stdout.read(int(header[2]))
         self.proc.stdout.read(1)  # the newline after the contents
-        return data
+        return header[0], data
+
+    def facts(self, commit: str, path: str) -> list[Fact] | None:
+        """The facts of the facts file ``path`` at ``commit`` (None: not a file there)."""
+        found = self._read(commit, path)
+        if found is None:
+            return None
+        key = (found[0], path)
+        facts = self.parsed.get(key)
+        if facts is None:
+            facts = self.parsed[key] = _parse_facts(found[1], path)
+        return facts
 
     def tree(self, commit: str, path: str) -> list[str]:
         out = _git(self.top, "ls-tree", "-r", "--name-only", commit, "--", path)
@@ -228,10 +243,7 @@ def _facts(
 ) -> dict[str, tuple[str, Fact]]:
     found: dict[str, tuple[str, Fact]] = {}
     for path in paths:
-        data = blobs.read(commit, path)
-        if data is None:
-            continue
-        for fact in _parse_facts(data, path):
+        for fact in blobs.facts(commit, path) or []:
             found[fact.id] = (_sheet_dir(path, sheets), fact)
     return found
 
@@ -247,10 +259,9 @@ def _parse_facts(data: bytes, path: str) -> list[Fact]:
 def _moved(blobs: _Blobs, commit: str, fact_id: str, sheets: str) -> bool:
     """A fact that left its file in this commit may live on in another file."""
     for path in blobs.tree(commit, sheets):
-        if path.endswith((".yaml", ".yml")) and not path.endswith("/sheet.yaml"):
-            data = blobs.read(commit, path)
-            if data is not None and any(f.id == fact_id for f in _parse_facts(data, path)):
-                return True
+        is_facts = path.endswith((".yaml", ".yml")) and not path.endswith("/sheet.yaml")
+        if is_facts and any(f.id == fact_id for f in blobs.facts(commit, path) or []):
+            return True
     return False
 
 
