@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+import pytest
 
 from generator.site.sanitize import Finding, check_file, check_site
 from generator.speed.pagecheck import CheckAsWritten
@@ -68,7 +71,9 @@ def test_a_stopped_check_leaves_no_process_or_file(tmp_path: Path) -> None:
     check = CheckAsWritten(tmp_path)
     check.written("index.html")
     check.abandon()
-    assert not check.out.exists()
+    assert not check.worker.folder.exists()
+    with pytest.raises(ProcessLookupError):  # ended and reaped, not left as a zombie
+        os.kill(check.worker.pid, 0)
 
 
 def test_the_content_is_loaded_only_to_place_a_problem(tmp_path: Path) -> None:

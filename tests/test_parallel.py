@@ -166,3 +166,40 @@ def test_the_old_option_name_lift_still_works_with_a_warning() -> None:
     assert errors == []
     assert config.raw_html_bypasses_markdown is False
     assert any("lift" in w and "raw_html_bypasses_markdown" in w for _, w in warnings), warnings
+
+
+def test_a_worker_hands_values_back_in_order_and_reads_what_it_is_sent() -> None:
+    from generator.speed.parallel import Inbox, Outbox, Worker, WorkerFailed
+
+    def echo(inbox: Inbox, out: Outbox) -> None:
+        out.put(os.getpid())
+        for line in inbox.lines():
+            out.put(line.upper())
+
+    with Worker(echo, inbox=True) as worker:
+        assert worker.take() == worker.pid != os.getpid()
+        assert worker.send(b"one\n") and worker.send(b"two\n")
+        worker.end_inbox()
+        assert [worker.take(), worker.take()] == ["ONE", "TWO"]
+        with pytest.raises(WorkerFailed):  # it ended: nothing more comes
+            worker.take()
+        assert worker.wait()
+        folder = worker.folder
+    assert not folder.exists()
+
+
+def test_a_worker_is_ended_and_reaped_when_its_caller_raises() -> None:
+    import time
+
+    from generator.speed.parallel import Inbox, Outbox, Worker
+
+    def sleep(inbox: Inbox, out: Outbox) -> None:
+        out.put("started")
+        time.sleep(60)
+
+    with pytest.raises(RuntimeError, match="the caller failed"), Worker(sleep) as worker:
+        assert worker.take() == "started"
+        raise RuntimeError("the caller failed")
+    with pytest.raises(ProcessLookupError):  # gone, not left as a zombie
+        os.kill(worker.pid, 0)
+    assert not worker.folder.exists()

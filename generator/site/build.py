@@ -27,9 +27,10 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
@@ -43,7 +44,7 @@ from generator.problems import Loc, Problem, display_path
 from generator.site.project import Project
 from generator.site.sanitize import Finding, check_site
 from generator.speed.discard import aside_name, leftovers, remove_later
-from generator.speed.parallel import default_jobs, in_child
+from generator.speed.parallel import default_jobs, fork_map, in_child
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +108,7 @@ def _build(project: Project, target: Path, scratch: Path, strict: bool) -> Build
                 tmp,
                 functools.partial(_content, project),
                 shown_dir=target,
-                jobs=_jobs(project),
+                run_tasks=_check_in_parallel(_jobs(project)),
                 checked=checked,
             )
             if unsafe:
@@ -120,6 +121,18 @@ def _build(project: Project, target: Path, scratch: Path, strict: bool) -> Build
             shutil.rmtree(tmp, ignore_errors=True)
             raise
     return BuildResult([], target, pages)
+
+
+T = TypeVar("T")
+
+
+def _check_in_parallel(jobs: int) -> Callable[[list[Callable[[], T]]], list[T]]:
+    """The page check's tasks on ``jobs`` cores, when there are enough to be worth it."""
+
+    def run(tasks: list[Callable[[], T]]) -> list[T]:
+        return fork_map(tasks, jobs if len(tasks) > 4 * jobs else 1)
+
+    return run
 
 
 def _jobs(project: Project) -> int:

@@ -35,10 +35,9 @@ way, which is the point: the sanitiser then disagrees with what was meant.
 
 from __future__ import annotations
 
-import concurrent.futures
+import functools
 import html
 import json
-import multiprocessing
 import os
 import posixpath
 import re
@@ -474,12 +473,14 @@ def check_site(
     *,
     shown_dir: str | os.PathLike[str] | None = None,
     only: set[str] | None = None,
-    jobs: int = 1,
+    run_tasks: Callable[[list[Callable[[], list[Finding]]]], list[list[Finding]]] | None = None,
     checked: Mapping[str, list[Finding]] | None = None,
 ) -> list[Problem]:
     """Check every built page under ``site_dir``; located problems for whatever had to change.
 
-    ``jobs`` > 1 checks pages in that many forked processes (builds only).
+    ``run_tasks`` runs the pages' checks, one task per page, and gives their findings back
+    in order (on several cores in a build: :func:`generator.speed.parallel.fork_map`);
+    by default one after the other, here.
 
     ``only`` limits the check to these pages (paths relative to ``site_dir``): the
     preview checks just the pages it rebuilt. ``checked`` holds the findings of pages
@@ -499,12 +500,8 @@ def check_site(
     done = checked or {}
     rels = [p.relative_to(root).as_posix() for p in pages]
     todo = [p for p, rel in zip(pages, rels, strict=True) if rel not in done]
-    if jobs > 1 and len(todo) > 4 * jobs and hasattr(os, "fork"):
-        context = multiprocessing.get_context("fork")
-        with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context) as pool:
-            fresh = list(pool.map(check_file, todo, chunksize=max(1, len(todo) // (8 * jobs))))
-    else:
-        fresh = [check_file(p) for p in todo]
+    tasks: list[Callable[[], list[Finding]]] = [functools.partial(check_file, p) for p in todo]
+    fresh = run_tasks(tasks) if run_tasks is not None else [task() for task in tasks]
     found = iter(fresh)
     results = [done[rel] if rel in done else next(found) for rel in rels]
     for rel, findings in zip(rels, results, strict=True):

@@ -4,7 +4,8 @@ Once a build has put the new site in place, the previous site (renamed aside) an
 scratch directory of pages and downloads are of no more use. For a large site they are
 tens of thousands of files, and deleting them can take a long time (on ext4 mounted with
 ``discard`` every freed extent is trimmed): a separate process deletes them, in a
-session of its own, and the command returns as soon as the site is published. Whatever a
+session of its own (:func:`generator.speed.parallel.detached`: it outlives the command),
+and the command returns as soon as the site is published. Whatever a
 deletion could not finish (the machine went down) is deleted by the next build
 (:func:`leftovers`).
 """
@@ -14,10 +15,11 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import uuid
 from collections.abc import Iterable
 from pathlib import Path
+
+from generator.speed.parallel import detached
 
 _DELETE = "import shutil, sys\nfor p in sys.argv[1:]: shutil.rmtree(p, ignore_errors=True)"
 
@@ -30,18 +32,11 @@ def remove_later(paths: Iterable[Path]) -> subprocess.Popen[bytes] | None:
     todo = [str(p) for p in paths]
     if not todo:
         return None
-    try:
-        return subprocess.Popen(
-            [sys.executable, "-c", _DELETE, *todo],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,  # not stopped by the terminal's Ctrl-C
-        )
-    except OSError:
+    process = detached(["-c", _DELETE, *todo])
+    if process is None:
         for path in todo:
             shutil.rmtree(path, ignore_errors=True)
-        return None
+    return process
 
 
 def aside_name(target: Path) -> Path:

@@ -17,14 +17,12 @@ and only where ``os.fork`` exists.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import logging
 import os
-import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -32,7 +30,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from generator.site import mkdocs_internals
-from generator.speed.parallel import dump, load
+from generator.speed.parallel import Inbox, Outbox, Worker, WorkerFailed
 
 
 @dataclass
@@ -70,18 +68,6 @@ RUNS_PER_PROCESS = 8
 worker's run, large enough that each run is one file written and read."""
 
 
-@dataclass
-class _Worker:
-    pid: int
-    pipe: int
-    """Read end of a pipe on which the worker writes one byte per run it has finished."""
-    folder: Path
-    """Where the worker writes each finished run (``0``, ``1``...) as a pickle."""
-    finished: int = 0
-    taken: int = 0
-    failed: bool = False
-
-
 class PageRenderer:
     """Renders pages in forked workers while MkDocs' own loop renders the rest.
 
@@ -98,8 +84,8 @@ class PageRenderer:
         self.files = files
         self.jobs = jobs
         self.results: dict[str, _Rendered] = {}
-        self.workers: list[_Worker] = []
-        self.runs: dict[str, tuple[_Worker, int]] = {}
+        self.workers: list[Worker] = []
+        self.runs: dict[str, tuple[Worker, int]] = {}
         """Page -> the worker rendering it, and which of that worker's runs it is in."""
         self.reused = 0
         self.own = 0
@@ -118,36 +104,22 @@ class PageRenderer:
             mine = runs[index :: self.jobs]
             if not mine:
                 continue
-            read_end, write_end = os.pipe()
-            folder = Path(tempfile.mkdtemp(prefix="factsheet-render-"))
-            pid = os.fork()
-            if pid == 0:  # pragma: no cover - runs in the worker
-                os.close(read_end)
-                self._work(mine, prepare, folder, write_end)
-            os.close(write_end)
-            worker = _Worker(pid, read_end, folder)
+            work = functools.partial(self._work, mine, prepare)
+            worker = Worker(work, prefix="factsheet-render-")
             self.workers.append(worker)
             for number, run in enumerate(mine):
                 for file in run:
                     self.runs[file.src_uri] = (worker, number)
 
     def _work(
-        self, runs: list[list[File]], prepare: Callable[[Page], str], folder: Path, done: int
+        self, runs: list[list[File]], prepare: Callable[[Page], str], inbox: Inbox, out: Outbox
     ) -> None:  # pragma: no cover - runs in the worker
-        code = 0
-        try:
-            logger = logging.getLogger("mkdocs")
-            capture = _Capture()
-            logger.handlers[:] = [capture]
-            logger.propagate = False
-            for number, run in enumerate(runs):
-                rendered = {f.src_uri: self._render(f, prepare, capture) for f in run}
-                dump(rendered, folder / str(number))
-                os.write(done, b".")
-        except BaseException:
-            code = 1
-        finally:
-            os._exit(code)
+        logger = logging.getLogger("mkdocs")
+        capture = _Capture()
+        logger.handlers[:] = [capture]
+        logger.propagate = False
+        for run in runs:
+            out.put({f.src_uri: self._render(f, prepare, capture) for f in run})
 
     def _render(self, file: File, prepare: Callable[[Page], str], capture: _Capture) -> _Rendered:
         page = file.page if file.page is not None else Page(None, file, self.config)
@@ -170,18 +142,14 @@ class PageRenderer:
         page.markdown = page.content = None  # this process is done with the page
         return rendered
 
-    def _collect(self, worker: _Worker, number: int) -> None:
-        """Wait for the worker to finish run ``number``; take in the runs it has finished."""
-        while worker.finished <= number and not worker.failed:
-            announced = os.read(worker.pipe, 64)
-            if not announced:  # it exited before finishing: the rest is rendered here
-                worker.failed = True
-            worker.finished += len(announced)
-        while worker.taken < worker.finished:
-            run = worker.folder / str(worker.taken)
-            self.results.update(load(run))
-            run.unlink()
-            worker.taken += 1
+    def _collect(self, worker: Worker, number: int) -> None:
+        """Take in the worker's runs up to run ``number``, waiting for them (a worker that
+        ended before leaves the rest of its pages to be rendered here)."""
+        while worker.taken <= number:
+            try:
+                self.results.update(worker.take())
+            except WorkerFailed:
+                return
 
     def apply(self, page: Page) -> bool:
         """Set the page's rendering from a worker; False when it must be rendered here."""
@@ -206,13 +174,9 @@ class PageRenderer:
         return True
 
     def close(self) -> None:
-        """Reap the workers and remove what they wrote (the rest of a failed build's)."""
+        """End and reap the workers and remove what they wrote (the rest of a failed build's)."""
         for worker in self.workers:
-            with contextlib.suppress(OSError):
-                os.close(worker.pipe)
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(worker.pid, 0)
-            shutil.rmtree(worker.folder, ignore_errors=True)
+            worker.close()
         self.workers.clear()
 
 
