@@ -24,6 +24,7 @@ still uses and nothing more.
 from __future__ import annotations
 
 import dataclasses
+import operator
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -90,7 +91,11 @@ class PerItem(Generic[R]):
         slot = item if isinstance(item, (str, Path)) else id(item)
         inputs = self.compared(args)
         hit = self.current.get(slot) or self.kept.get(slot)
-        if hit is not None and same_inputs(hit[0], inputs, self.equal):
+        if hit is not None and (
+            # the common case, every input the very same object, is compared in C
+            (len(hit[0]) == len(inputs) and all(map(operator.is_, hit[0], inputs)))
+            or same_inputs(hit[0], inputs, self.equal)
+        ):
             result = hit[1]
         else:
             result = self.function(*args, **helpers)
