@@ -35,6 +35,10 @@ R = TypeVar("R")
 S = TypeVar("S")
 
 
+Slot = int | str | Path
+"""Where a result is kept: the item's ``id``, or the item itself when it is a string or
+a path."""
+
 Known = dict[tuple[int, int], tuple[bool, object, object]]
 """Answers of :func:`same` by the pair's ids, holding the pair (so the ids stay theirs)."""
 
@@ -62,8 +66,9 @@ def same(a: object, b: object, known: Known | None = None) -> bool:
 
 
 def same_inputs(a: tuple[object, ...], b: tuple[object, ...], known: Known) -> bool:
-    """Two calls' inputs are the same, argument by argument (:func:`same`)."""
-    return len(a) == len(b) and all(same(x, y, known) for x, y in zip(a, b, strict=True))
+    """Two calls' inputs (of the same length) are the same, argument by argument
+    (:func:`same`)."""
+    return all(x is y or same(x, y, known) for x, y in zip(a, b, strict=True))
 
 
 class PerItem(Generic[R]):
@@ -77,10 +82,10 @@ class PerItem(Generic[R]):
 
     def __init__(self, function: Callable[..., R]) -> None:
         self.function = function
-        self.kept: dict[int | str | Path, tuple[tuple[object, ...], R]] = {}
+        self.kept: dict[Slot, tuple[tuple[object, ...], R]] = {}
         """The last run's results, by the item's ``id`` (kept alive by the inputs held) or
         string."""
-        self.current: dict[int | str | Path, tuple[tuple[object, ...], R]] = {}
+        self.current: dict[Slot, tuple[tuple[object, ...], R]] = {}
         self.computed = 0
         """Results this run had to compute (for tests)."""
         self.equal: Known = {}
@@ -88,24 +93,27 @@ class PerItem(Generic[R]):
 
     def __call__(self, *args: object, **helpers: Any) -> R:
         item = args[0]
-        slot = item if isinstance(item, (str, Path)) else id(item)
-        inputs = self.compared(args)
-        hit = self.current.get(slot) or self.kept.get(slot)
-        if hit is not None and (
+        slot = item if type(item) is str else id(item)
+        return self._call(slot, args, args, helpers)
+
+    def _call(
+        self, slot: Slot, args: tuple[object, ...], inputs: tuple[object, ...], helpers: Any
+    ) -> R:
+        hit = self.current.get(slot)
+        if hit is None:
+            hit = self.kept.get(slot)
+        if hit is not None:
+            old = hit[0]
             # the common case, every input the very same object, is compared in C
-            (len(hit[0]) == len(inputs) and all(map(operator.is_, hit[0], inputs)))
-            or same_inputs(hit[0], inputs, self.equal)
-        ):
-            result = hit[1]
-        else:
-            result = self.function(*args, **helpers)
-            self.computed += 1
+            if len(old) == len(inputs) and (
+                all(map(operator.is_, old, inputs)) or same_inputs(old, inputs, self.equal)
+            ):
+                self.current[slot] = (inputs, hit[1])
+                return hit[1]
+        result = self.function(*args, **helpers)
+        self.computed += 1
         self.current[slot] = (inputs, result)
         return result
-
-    def compared(self, inputs: tuple[object, ...]) -> tuple[object, ...]:
-        """What is compared of the inputs: the inputs themselves."""
-        return inputs
 
     def next_run(self) -> None:
         """Start a run: keep what the last one used, forget the rest."""
@@ -130,10 +138,13 @@ class PerFile(PerItem[R]):
         super().next_run()
         self.stamps.begin()
 
-    def compared(self, inputs: tuple[object, ...]) -> tuple[object, ...]:
-        return tuple(
-            (x, self.stamps.look(x)[0] or object()) if isinstance(x, Path) else x for x in inputs
+    def __call__(self, *args: object, **helpers: Any) -> R:
+        item = args[0]
+        slot = item if isinstance(item, (str, Path)) else id(item)
+        inputs = tuple(
+            (x, self.stamps.look(x)[0] or object()) if isinstance(x, Path) else x for x in args
         )
+        return self._call(slot, args, inputs, helpers)
 
 
 def memoised(steps: S, stamps: FileStamps | None = None) -> S:
