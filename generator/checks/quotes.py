@@ -138,8 +138,7 @@ def check(
     found = index.found
     for fact in content.facts.values():
         cited = tuple(content.sources.get(c.source) for c in fact.citations)
-        own = tuple(texts.get(s.id) if s is not None else None for s in cited)
-        positions, outcomes = fact_step(fact, cited, own)
+        positions, outcomes = fact_step(fact, cited, texts=texts)
         fact_id = fact.id
         for number, position in positions.items():
             found[(fact_id, number)] = position
@@ -155,16 +154,15 @@ def check(
 
 
 def check_fact(
-    fact: Fact, cited: tuple[Source | None, ...], texts: tuple[ArchivedText | None, ...]
+    fact: Fact, cited: tuple[Source | None, ...], *, texts: dict[str, ArchivedText]
 ) -> FactQuotes:
     """Find one fact's quotes: ``cited`` are its citations' sources (None: unknown, reported
-    by the reference checks), ``texts`` their archived texts (None: unread, reported by the
-    loader)."""
+    by the reference checks); ``texts`` the sources' archived texts, by id (a source with
+    none is reported by the loader)."""
     positions: dict[int, tuple[str, int, int]] = {}
     outcomes: list[Problem | NotFound] = []
-    for number, (citation, source, archived) in enumerate(
-        zip(fact.citations, cited, texts, strict=True), start=1
-    ):
+    for number, (citation, source) in enumerate(zip(fact.citations, cited, strict=True), start=1):
+        archived = texts.get(source.id) if source is not None else None
         if source is None or archived is None:
             continue
         outcome = _check_citation(positions, fact, number, citation, source, archived)
