@@ -5,15 +5,20 @@ empty or half-written.  ``factsheet build`` instead:
 
 1. runs the generator (load, check, render) and stops, touching nothing, on
    any content or template problem;
-2. builds with MkDocs into a fresh temporary directory next to ``site/``;
+2. builds with MkDocs into its scratch directory next to ``site/``
+   (:mod:`generator.site.scratch`: ``.factsheet-scratch/``, removed however the
+   build ends; a later build removes what a killed one left);
 3. checks the result (see :mod:`generator.site.sanitize`);
-4. only then swaps it in: ``site/`` is renamed aside, the new build renamed
-   into place (``os.replace`` cannot replace a non-empty directory), and the old
-   one deleted by a separate process, which the command does not wait for
-   (:mod:`generator.speed.discard`).
+4. only then swaps it in: ``site/`` is renamed aside (into the scratch), the new
+   build renamed into place (``os.replace`` cannot replace a non-empty directory),
+   and the scratch deleted by a separate process, which the command does not wait
+   for (:mod:`generator.speed.discard`).
 
-A lock file next to ``site/`` serialises builds started at the same time, so
-the published site is always one complete build.  Builds are reproducible:
+A disk that fills up, a directory that cannot be written, Ctrl-C or SIGTERM
+(:mod:`generator.site.interrupts`) at any point leave the published site as it
+was. A lock file next to ``site/`` serialises builds started at the same time (the
+second says it is waiting, and for which process), so the published site is
+always one complete build.  Builds are reproducible:
 ``SOURCE_DATE_EPOCH`` (the only date MkDocs writes, into the sitemap) defaults
 to the newest ``as_of`` date of the content when it is not set.
 """
@@ -26,7 +31,7 @@ import functools
 import logging
 import os
 import shutil
-import tempfile
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,8 +46,10 @@ from generator.content.model import Content
 from generator.generate import Generated, generate
 from generator.problems import Loc, Problem, display_path
 from generator.site.project import Project
+from generator.site import interrupts
 from generator.site.sanitize import Finding, check_site
-from generator.speed.discard import aside_name, leftovers, remove_later
+from generator.site.scratch import Scratch, remove_dead
+from generator.speed.discard import leftovers
 from generator.speed.parallel import default_jobs, in_child
 
 log = logging.getLogger(__name__)
@@ -73,33 +80,45 @@ def build_site(
 ) -> BuildResult:
     """Generate and build; on any problem return it and leave ``site_dir`` as it was."""
     target = (site_dir or project.site_dir).resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # the pages' Markdown and the downloads, written where they are rendered (next to
-    # the site: a temporary directory in memory would hold what this is meant to free)
-    scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}.pages-", dir=target.parent))
-    published = False
+    background = speed.enabled(project.speed)
     try:
-        result = _build(project, target, scratch, strict)
-        published = not result.problems
-        return result
-    finally:
-        if published and speed.enabled(project.speed):
-            remove_later([scratch])  # the command need not wait for this
-        else:  # nothing was published: leave the directory as it was
-            shutil.rmtree(scratch, ignore_errors=True)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        remove_dead(target, background=background)
+        # the pages' Markdown and the downloads, the new site and the old one, and the
+        # workers' temporary files: next to the site, in one directory that goes when
+        # the build ends (a temporary directory in memory would hold what this is meant
+        # to free)
+        scratch = Scratch.create(target)
+    except OSError as exc:
+        return BuildResult([_cannot_write(exc, target.parent)])
+    try:
+        with scratch.temporary_files():
+            return _build(project, target, scratch, strict)
+    except OSError as exc:
+        return BuildResult([_cannot_write(exc, target)])
+    finally:  # published or not, nothing of it is needed any more
+        scratch.remove(background=background)
 
 
-def _build(project: Project, target: Path, scratch: Path, strict: bool) -> BuildResult:
+def _cannot_write(exc: OSError, where: Path) -> Problem:
+    return Problem(
+        Loc(display_path(exc.filename or where)),
+        f"cannot write the site: {exc.strerror or exc}",
+    )
+
+
+def _build(project: Project, target: Path, scratch: Scratch, strict: bool) -> BuildResult:
     if speed.enabled(project.speed):
         # in a process of its own: the model and views go with it once the pages are written
-        generated, newest = in_child(functools.partial(_generate, project, scratch))
+        pages_dir = scratch.dir("pages")
+        generated, newest = in_child(functools.partial(_generate, project, pages_dir))
     else:  # here, with pages and downloads in memory
         generated, newest = _generate(project, None)
     if not generated.ok:
         return BuildResult(generated.problems)
     assert generated.site is not None
     with _lock(target), _source_date_epoch(newest):
-        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+        tmp = scratch.path / "site"
         try:
             pages = len(generated.site.pages)
             checked = run_mkdocs(project, generated, tmp, strict=strict)
@@ -112,13 +131,9 @@ def _build(project: Project, target: Path, scratch: Path, strict: bool) -> Build
             )
             if unsafe:
                 raise BuildFailed(unsafe)
-            _swap(tmp, target, background=speed.enabled(project.speed))
+            _swap(tmp, target, scratch.path / "old")
         except BuildFailed as exc:
-            shutil.rmtree(tmp, ignore_errors=True)
             return BuildResult(exc.problems)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
     return BuildResult([], target, pages)
 
 
@@ -194,41 +209,54 @@ def run_mkdocs(
         ) from None
 
 
-def _swap(new: Path, target: Path, *, background: bool = True) -> None:
-    """Put ``new`` in place of ``target`` with two renames; the old site is deleted after
-    (in the background, unless ``background`` is false)."""
-    if not target.exists():
-        os.rename(new, target)
-        return
-    if not target.is_dir():
+def _swap(new: Path, target: Path, aside: Path) -> None:
+    """Put ``new`` in place of ``target`` with two renames, the old site moved to ``aside``
+    (in the scratch directory, deleted with it). A signal waits until both are done."""
+    if target.exists() and not target.is_dir():
         raise BuildFailed(
             [Problem(Loc(display_path(target)), "the site path exists and is not a directory")]
         )
-    stale = leftovers(target)
-    old = aside_name(target)
-    os.rename(target, old)
-    try:
-        os.rename(new, target)
-    except OSError:
-        os.rename(old, target)  # put the published site back
-        raise
-    if background:
-        remove_later([old, *stale])  # published: the command need not wait for this
-    else:
-        for path in (old, *stale):
-            shutil.rmtree(path, ignore_errors=True)
+    stale = leftovers(target)  # sites renamed aside by earlier versions
+    with interrupts.deferred():
+        if not target.exists():
+            os.rename(new, target)
+            return
+        os.rename(target, aside)
+        try:
+            os.rename(new, target)
+        except OSError:
+            os.rename(aside, target)  # put the published site back
+            raise
+    for path in stale:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 @contextlib.contextmanager
 def _lock(target: Path) -> Iterator[None]:
+    """One build at a time publishes into ``target``; the others wait, and say so."""
     lock_path = target.with_name(f".{target.name}.lock")
     with open(lock_path, "a+b") as handle:
         if fcntl is not None:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.seek(0)
+                owner = handle.read(32).decode("ascii", "replace").strip() or "?"
+                print(
+                    f"waiting for another build of {display_path(target)} (pid {owner})",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            handle.truncate(0)
+            handle.write(f"{os.getpid()}\n".encode())
+            handle.flush()
         try:
             yield
         finally:
             if fcntl is not None:
+                handle.truncate(0)
+                handle.flush()
                 fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 

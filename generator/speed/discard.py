@@ -11,36 +11,63 @@ deletion could not finish (the machine went down) is deleted by the next build
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-_DELETE = "import shutil, sys\nfor p in sys.argv[1:]: shutil.rmtree(p, ignore_errors=True)"
+_DELETE = """import os, shutil, sys
+paths = sys.argv[1:]
+empty = paths[paths.index("--") + 1 :] if "--" in paths else []
+for p in paths[: len(paths) - len(empty) - bool(empty)]:
+    if os.path.isdir(p) and not os.path.islink(p):
+        shutil.rmtree(p, ignore_errors=True)
+    else:
+        try: os.unlink(p)
+        except OSError: pass
+for p in empty:
+    try: os.rmdir(p)
+    except OSError: pass
+"""
 
 
-def remove_later(paths: Iterable[Path]) -> subprocess.Popen[bytes] | None:
-    """Delete these directory trees in a separate process; here if it cannot start.
+def remove_later(
+    paths: Iterable[Path], *, then_empty: Sequence[Path] = (), keep_open: Sequence[int] = ()
+) -> subprocess.Popen[bytes] | None:
+    """Delete these directory trees (or files) in a separate process; here if it cannot start.
 
-    Returns the process (its caller may wait for it; nothing needs to).
+    Then the directories ``then_empty`` are removed if they are empty. The process
+    inherits the file descriptors ``keep_open`` (a lock, held until it is done).
+    Returns the process (its caller may wait for it; nothing needs to); None if there
+    was nothing to delete, or it was deleted here.
     """
     todo = [str(p) for p in paths]
     if not todo:
         return None
+    empty = ["--", *map(str, then_empty)] if then_empty else []
     try:
         return subprocess.Popen(
-            [sys.executable, "-c", _DELETE, *todo],
+            [sys.executable, "-c", _DELETE, *todo, *empty],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,  # not stopped by the terminal's Ctrl-C
+            pass_fds=tuple(keep_open),
         )
     except OSError:
         for path in todo:
-            shutil.rmtree(path, ignore_errors=True)
+            if os.path.isdir(path) and not os.path.islink(path):
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                with contextlib.suppress(OSError):
+                    os.unlink(path)
+        for path in then_empty:
+            with contextlib.suppress(OSError):
+                os.rmdir(path)
         return None
 
 
