@@ -89,7 +89,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from mkdocs.commands.serve import serve
 
     from generator.site.plugin import FactsheetPlugin
-
     from generator.site.scratch import remove_dead
 
     project = _project(args)
@@ -576,10 +575,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"factsheet: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt as exc:
-        print(
-            f"factsheet: stopped by {'SIGTERM' if isinstance(exc, interrupts.Terminated) else 'Ctrl-C (SIGINT)'}",
-            file=sys.stderr,
-        )
+        which = "SIGTERM" if isinstance(exc, interrupts.Terminated) else "Ctrl-C (SIGINT)"
+        print(f"factsheet: stopped by {which}", file=sys.stderr)
         return interrupts.exit_status(exc)
 
 

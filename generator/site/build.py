@@ -30,7 +30,6 @@ import contextlib
 import functools
 import logging
 import os
-import shutil
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -45,8 +44,8 @@ from generator.content.loader import load_content
 from generator.content.model import Content
 from generator.generate import Generated, generate
 from generator.problems import Loc, Problem, display_path
-from generator.site.project import Project
 from generator.site import interrupts
+from generator.site.project import Project
 from generator.site.sanitize import Finding, check_site
 from generator.site.scratch import Scratch, remove_dead
 from generator.speed.discard import leftovers
@@ -227,8 +226,9 @@ def _swap(new: Path, target: Path, aside: Path) -> None:
         except OSError:
             os.rename(aside, target)  # put the published site back
             raise
-    for path in stale:
-        shutil.rmtree(path, ignore_errors=True)
+    for number, path in enumerate(stale):  # deleted with the scratch
+        with contextlib.suppress(OSError):
+            os.rename(path, aside.with_name(f"stale-{number}"))
 
 
 @contextlib.contextmanager

@@ -6,7 +6,7 @@ tens of thousands of files, and deleting them can take a long time (on ext4 moun
 ``discard`` every freed extent is trimmed): a separate process deletes them, in a
 session of its own, and the command returns as soon as the site is published. Whatever a
 deletion could not finish (the machine went down) is deleted by the next build
-(:func:`leftovers`).
+(:mod:`generator.site.scratch`, which hands this process the lock of what it deletes).
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import os
 import shutil
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -65,20 +64,12 @@ def remove_later(
             else:
                 with contextlib.suppress(OSError):
                     os.unlink(path)
-        for path in then_empty:
+        for directory in then_empty:
             with contextlib.suppress(OSError):
-                os.rmdir(path)
+                os.rmdir(directory)
         return None
 
 
-def aside_name(target: Path) -> Path:
-    """A new name for the published site, while the new one takes its place.
-
-    Unique (a deletion of an earlier one, by the same process, may still be going on).
-    """
-    return target.with_name(f".{target.name}.old-{os.getpid()}-{uuid.uuid4().hex[:12]}")
-
-
 def leftovers(target: Path) -> list[Path]:
-    """Earlier sites renamed aside whose deletion did not finish."""
+    """Sites renamed aside by earlier versions (``.SITE.old-*``) whose deletion did not finish."""
     return sorted(p for p in target.parent.glob(f".{target.name}.old-*") if p.is_dir())
