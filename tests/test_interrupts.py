@@ -161,3 +161,57 @@ def test_a_signal_stops_the_preview(tmp_path: Path, project: Path, signum: int) 
     assert session_processes(proc.pid) == []
     assert list(tmp.glob("mkdocs_*")) == []  # MkDocs' temporary site went with it
     assert scratch_left(project) == []
+
+
+def test_a_killed_build_leaves_scratch_that_the_next_build_removes(
+    built: tuple[Path, dict[str, str]],
+) -> None:
+    """kill -9 leaves no chance to clean up: the next build removes what it left."""
+    project, published = built
+    proc = start(["build"], project)
+    wait_for(build_dir(project, "site"), what="MkDocs writing pages")
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    wait_for(lambda: session_processes(proc.pid) == [], timeout=10, what="the workers to die")
+    left = scratch_left(project)
+    assert any(name.endswith(".lock") for name in left), left
+    assert any(not name.endswith(".lock") for name in left), left
+    assert snapshot(project / "site") == published  # killed before publishing
+    # a later command removes it (the preview does the same, with the same function)
+    from generator.site.scratch import remove_dead
+
+    assert remove_dead(project / "site", background=False)
+    assert scratch_left(project) == []
+
+
+def test_scratch_in_use_is_never_removed(
+    tmp_path: Path, built: tuple[Path, dict[str, str]]
+) -> None:
+    """A build running, and a dead build's scratch: a second build removes only the dead one."""
+    from generator.site.scratch import remove_dead
+
+    project, _ = built
+    copy = copy_project(project, tmp_path / "copy")
+    dead = copy / ".factsheet-scratch" / "build-1-dead"
+    (dead / "site").mkdir(parents=True)
+    (dead.parent / "build-1-dead.lock").write_text("1\n", encoding="utf-8")  # nobody holds it
+    running = start(["build"], copy)
+    try:
+        wait_for(build_dir(copy, "tmp"), what="the build to start")
+        mine = [
+            p for p in (copy / ".factsheet-scratch").glob("build-*") if p.is_dir() and p != dead
+        ]
+        assert mine
+        # what another build or a preview starting now does
+        removed = remove_dead(copy / "site", background=False)
+        assert all(p not in removed for p in mine)
+        assert all(p.is_dir() for p in mine)
+        out, err = running.communicate(timeout=300)
+    finally:
+        if running.poll() is None:
+            os.killpg(running.pid, signal.SIGKILL)
+            running.wait()
+    assert running.returncode == 0, err
+    assert "built " in out
+    assert not dead.exists()  # removed by the running build at its start, or just now
+    wait_no_scratch(copy)
