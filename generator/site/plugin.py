@@ -298,6 +298,8 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
         self.search_index = SearchIndex(keep=self.serving)
+        if self.serving:  # the server never reads a page half-written
+            mkdocs_internals.write_files_whole(preview.write_whole)
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
         self.nav = nav
@@ -394,6 +396,9 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
                 mkdocs_internals.replace_copy_file(file, functools.partial(_link_file, file))
             else:
                 file = File.generated(config, path, content=content)
+                if self.serving:
+                    copy = functools.partial(preview.copy_whole, file)
+                    mkdocs_internals.replace_copy_file(file, copy)
             modified = everything or self.previous.get(path) != content
             if modified:
                 changed.add(path)
@@ -588,6 +593,8 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
         return server
 
     def on_shutdown(self) -> None:
+        if self.serving:
+            mkdocs_internals.write_files_whole(None)
         self.after_reload.wait()
         if self.observer is not None:
             self.observer.stop()
