@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import calendar
 import contextlib
+import errno
 import functools
 import logging
 import os
@@ -100,10 +101,9 @@ def build_site(
 
 
 def _cannot_write(exc: OSError, where: Path) -> Problem:
-    return Problem(
-        Loc(display_path(exc.filename or where)),
-        f"cannot write the site: {exc.strerror or exc}",
-    )
+    if exc.errno not in _WHOLE_DISK and exc.filename:
+        where = Path(os.fsdecode(exc.filename))
+    return Problem(Loc(display_path(where)), f"cannot write the site: {exc.strerror or exc}")
 
 
 def _build(project: Project, target: Path, scratch: Scratch, strict: bool) -> BuildResult:
@@ -120,7 +120,7 @@ def _build(project: Project, target: Path, scratch: Scratch, strict: bool) -> Bu
         tmp = scratch.path / "site"
         try:
             pages = len(generated.site.pages)
-            checked = run_mkdocs(project, generated, tmp, strict=strict)
+            checked = run_mkdocs(project, generated, tmp, strict=strict, shown_dir=target)
             unsafe = check_site(
                 tmp,
                 functools.partial(_content, project),
@@ -161,12 +161,18 @@ def _content(project: Project) -> Content | None:
 
 
 def run_mkdocs(
-    project: Project, generated: Generated, out_dir: Path, *, strict: bool
+    project: Project,
+    generated: Generated,
+    out_dir: Path,
+    *,
+    strict: bool,
+    shown_dir: Path | None = None,
 ) -> dict[str, list[Finding]]:
     """Build the generated pages with MkDocs into ``out_dir``; BuildFailed on any failure.
 
     Returns the sanitiser's findings for the pages it checked while MkDocs wrote them
-    (:mod:`generator.speed.pagecheck`), by path under ``out_dir``.
+    (:mod:`generator.speed.pagecheck`), by path under ``out_dir``. A full or read-only
+    file system is reported at ``shown_dir`` (the site being replaced), not at a file.
     """
     config_loc = Loc(display_path(project.config_file))
     try:
@@ -198,14 +204,16 @@ def run_mkdocs(
     except MkDocsException as exc:
         raise BuildFailed([Problem(config_loc, f"MkDocs: {exc}")]) from None
     except OSError as exc:
+        where = exc.filename or out_dir
+        if exc.errno in _WHOLE_DISK:
+            where = shown_dir or out_dir
         raise BuildFailed(
-            [
-                Problem(
-                    Loc(display_path(exc.filename or out_dir)),
-                    f"cannot write the site: {exc.strerror}",
-                )
-            ]
+            [Problem(Loc(display_path(where)), f"cannot write the site: {exc.strerror}")]
         ) from None
+
+
+_WHOLE_DISK = {errno.ENOSPC, errno.EDQUOT, errno.EROFS}
+"""Errors of the file system, not of one file."""
 
 
 def _swap(new: Path, target: Path, aside: Path) -> None:

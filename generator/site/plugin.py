@@ -90,6 +90,7 @@ from generator.site.errorpage import error_page
 from generator.site.project import HISTORY_POLICIES
 from generator.site.rawhtml import Lifted, lift, restore
 from generator.site.sanitize import Finding, check_site
+from generator.site.scratch import system_tempdir
 from generator.site.searchindex import SearchIndex
 from generator.speed.htmlstore import HtmlStore
 from generator.speed.pagecheck import CheckAsWritten
@@ -348,6 +349,9 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
         jieba = sys.modules.get("jieba")  # loaded by Material's search for Chinese text
         if jieba is not None:
             jieba.setLogLevel(logging.WARNING)
+            if getattr(jieba.dt, "tmp_dir", None) is None:
+                # its dictionary cache is shared by builds: not in a build's scratch
+                jieba.dt.tmp_dir = system_tempdir()
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:

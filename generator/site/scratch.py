@@ -34,6 +34,14 @@ except ImportError:  # pragma: no cover - Windows: no locks, nothing removed for
 ROOT = ".factsheet-scratch"
 
 
+_system_tempdir: str | None = None
+
+
+def system_tempdir() -> str:
+    """The temporary directory shared by every run (caches), even while a build runs."""
+    return _system_tempdir or tempfile.gettempdir()
+
+
 def root_for(site_dir: Path) -> Path:
     """The scratch directory of builds of ``site_dir``."""
     return site_dir.parent / ROOT
@@ -83,12 +91,13 @@ class Scratch:
     @contextlib.contextmanager
     def temporary_files(self) -> Iterator[None]:
         """Temporary files (``tempfile``'s, this process's and its workers') go in ``tmp/``."""
-        previous = tempfile.tempdir
+        global _system_tempdir
+        previous, _system_tempdir = tempfile.tempdir, tempfile.gettempdir()
         tempfile.tempdir = str(self.dir("tmp"))
         try:
             yield
         finally:
-            tempfile.tempdir = previous
+            tempfile.tempdir, _system_tempdir = previous, None
 
     def remove(self, *, background: bool) -> None:
         """Delete it all; in another process (which keeps the lock) if ``background``."""
