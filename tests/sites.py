@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .conftest import ROOT
 
-FACTS = 1000
+FACTS = 600
 """Synthetic facts: a build takes several seconds (generation, then MkDocs), so that a
 signal sent at a chosen moment lands in the middle of it."""
 

@@ -26,8 +26,10 @@ script) stays ignored. Processes in another session (the background deletion of
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -62,6 +64,9 @@ def stop_on_signals() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    if _worker:  # a worker runs a command's code (in a test, say): its parent handles signals
+        yield
+        return
     previous = {}
     for signum in SIGNALS:
         if signal.getsignal(signum) != signal.SIG_IGN:
@@ -77,7 +82,11 @@ def stop_on_signals() -> Iterator[None]:
 
 def _handler(signum: int, frame: FrameType | None) -> None:
     global _received
-    if _received is not None or os.getpid() != _guarded:
+    if os.getpid() != _guarded:  # a forked process that kept the handler: end as by default
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+        return
+    if _received is not None:
         return  # cleaning up after the first one
     _received = signum
     stop_workers()
@@ -99,20 +108,42 @@ def deferred() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
+_forking_thread_is_main = False
+_forking_pid = 0
+_worker = False
+"""A process forked (at any depth) from the one :func:`stop_on_signals` guards."""
+
+
+def _before_fork() -> None:
+    global _forking_thread_is_main, _forking_pid
+    _forking_thread_is_main = threading.current_thread() is threading.main_thread()
+    _forking_pid = os.getpid()
+
+
 def _after_fork() -> None:
-    """In a forked worker: the signals' default action (ends it at once)."""
-    global _guarded
-    if _guarded is None:
+    """In a forked worker: the signals' default action (ends it at once), and it ends
+    with its parent (``kill -9`` of the build's main process leaves no worker running)."""
+    global _guarded, _worker
+    if _guarded is None and not _worker:
         return
-    _guarded = None
+    _guarded, _worker = None, True
     for signum in SIGNALS:
         with contextlib.suppress(ValueError, OSError):
             if signal.getsignal(signum) == _handler:
                 signal.signal(signum, signal.SIG_DFL)
+    if _forking_thread_is_main and sys.platform.startswith("linux"):
+        # the parent's death is the end of the thread that forked: the main thread only
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+            if os.getppid() != _forking_pid:  # it died already
+                os._exit(1)
 
+
+_PR_SET_PDEATHSIG = 1
 
 if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_after_fork)
+    os.register_at_fork(before=_before_fork, after_in_child=_after_fork)
 
 
 def stop_workers(within: float = 5.0) -> None:
