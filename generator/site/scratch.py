@@ -71,13 +71,15 @@ class Scratch:
             if not _still_named(fd, lock):  # taken for dead and removed in between
                 os.close(fd)
                 continue
-            os.write(fd, f"{os.getpid()}\n".encode())
             path = root / name
             try:
+                os.write(fd, f"{os.getpid()}\n".encode())
                 path.mkdir()
-            except BaseException:
+            except BaseException:  # a full disk, say: nothing of it stays
                 _unlink(lock)
                 os.close(fd)
+                with contextlib.suppress(OSError):
+                    root.rmdir()
                 raise
             return cls(path, lock, fd)
         raise OSError(f"cannot make a scratch directory in {root}")
