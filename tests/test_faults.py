@@ -208,13 +208,11 @@ def test_a_full_disk_leaves_the_site(tmp_path: Path) -> None:
         with tmpfs(tmp_path / "disk", "40m") as disk:
             project = project_in(disk / "project")
             before = published(project)
-            used = shutil.disk_usage(disk).used
             filler = disk / "filler"
             free = shutil.disk_usage(disk).free
             sizes = sum(p.stat().st_size for p in (project / "site").rglob("*") if p.is_file())
             # leave room for about half a site
             with open(filler, "wb") as out:
-                out.truncate(0)
                 out.write(b"\0" * max(0, free - sizes // 2))
             assert shutil.disk_usage(disk).free < sizes
             (project / FACTS).write_text(
@@ -228,7 +226,6 @@ def test_a_full_disk_leaves_the_site(tmp_path: Path) -> None:
             )
             assert snapshot(project / "site") == before
             wait_no_scratch(project)
-            assert used <= shutil.disk_usage(disk).used  # (the filler is still there)
             filler.unlink()
             again = build(project)  # room again: the edit is published
             assert again.returncode == 0, again.stderr

@@ -101,9 +101,11 @@ def build_site(
 
 
 def _cannot_write(exc: OSError, where: Path) -> Problem:
+    """An error of the file system as one located line (a full disk: at the site)."""
     if exc.errno not in _WHOLE_DISK and exc.filename:
         where = Path(os.fsdecode(exc.filename))
-    return Problem(Loc(display_path(where)), f"cannot write the site: {exc.strerror or exc}")
+    what = "write" if exc.errno in {*_WHOLE_DISK, errno.EACCES, errno.EPERM} else "build"
+    return Problem(Loc(display_path(where)), f"cannot {what} the site: {exc.strerror or exc}")
 
 
 def _build(project: Project, target: Path, scratch: Scratch, strict: bool) -> BuildResult:
