@@ -163,7 +163,7 @@ class _MemorySampler(threading.Thread):
 def wait_for_cleanup(root: Path, site: str, timeout: float | None) -> float:
     """Seconds until the build's leftovers next to ``root / site`` are gone."""
     started = time.perf_counter()
-    while any(root.glob(f".{site}.old-*")) or any(root.glob(f".{site}.pages-*")):
+    while (root / ".factsheet-scratch").exists() or any(root.glob(f".{site}.old-*")):
         if timeout is not None and time.perf_counter() - started > timeout:
             raise RuntimeError(f"leftovers of the build in {root} were not deleted")
         time.sleep(0.05)

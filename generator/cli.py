@@ -13,7 +13,7 @@ Commands (``factsheet COMMAND --help`` documents each option):
 ``schema``    print or write the JSON Schema of the content files
 
 Exit status: 0 on success, 1 when the content has problems or the build
-failed, 2 on a usage error.
+failed, 2 on a usage error, 130 when stopped by Ctrl-C (SIGINT), 143 by SIGTERM.
 """
 
 from __future__ import annotations
@@ -89,8 +89,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from mkdocs.commands.serve import serve
 
     from generator.site.plugin import FactsheetPlugin
+    from generator.site.scratch import remove_dead
 
     project = _project(args)
+    remove_dead(project.site_dir)  # what builds killed on the way left there
     address = f"127.0.0.1:{args.port}"
     print(
         f"previewing on http://{address}/ (Ctrl+C to stop); edits to content/ and "
@@ -562,13 +564,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
     _setup_logging(getattr(args, "verbose", False))
+    from generator.site import interrupts
+
     try:
-        return int(args.func(args))
+        with interrupts.stop_on_signals():
+            code = int(args.func(args))
+            stopped = interrupts.received()  # `serve` stops cleanly, then says why
+            return code if stopped is None else 128 + stopped
     except ProjectError as exc:
         print(f"factsheet: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
-        return 130
+    except KeyboardInterrupt as exc:
+        which = "SIGTERM" if isinstance(exc, interrupts.Terminated) else "Ctrl-C (SIGINT)"
+        print(f"factsheet: stopped by {which}", file=sys.stderr)
+        return interrupts.exit_status(exc)
 
 
 if __name__ == "__main__":  # pragma: no cover

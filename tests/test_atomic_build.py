@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import SHEET_DIR, Run, edit
+from .sites import scratch_left, wait_no_scratch
 
 
 def snapshot(site: Path) -> dict[str, str]:
@@ -27,9 +28,7 @@ def snapshot(site: Path) -> dict[str, str]:
 
 
 def scratch(project: Path) -> list[str]:
-    return [
-        p.name for p in project.iterdir() if p.name.startswith(".site.") and p.name != ".site.lock"
-    ]
+    return scratch_left(project)
 
 
 @pytest.fixture
@@ -48,7 +47,7 @@ def published(cli: Callable[..., Run], project: Path) -> dict[str, str]:
 
 def assert_untouched(project: Path, before: dict[str, str]) -> None:
     assert snapshot(project / "site") == before
-    assert scratch(project) == []
+    wait_no_scratch(project)  # deleted by a process of its own
 
 
 def test_yaml_error_leaves_the_site(

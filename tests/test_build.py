@@ -18,6 +18,7 @@ from generator.generate import check
 from generator.text.numbers import find_numbers
 
 from .conftest import REUTERS, SHEET_DIR, Run, build_bundled, edit
+from .sites import wait_no_scratch
 from .test_atomic_build import snapshot
 
 SHEET_HTML = "sheets/china-self-media-2023/index.html"
@@ -249,7 +250,7 @@ def test_failed_build_leaves_the_site_alone(cli: Callable[..., Run], project: Pa
     assert "the published site was left as it was" in run.err
     after = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
     assert after == before
-    assert not list(project.glob(".site.building-*"))
+    wait_no_scratch(project)
 
 
 def test_downloads_validate_against_their_documented_format(built: Path) -> None:

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.speed.discard import aside_name, leftovers, remove_later
+from generator.speed.discard import leftovers, remove_later
 
 from .conftest import Run
+from .sites import wait_no_scratch
 
 
 def tree(root: Path) -> Path:
@@ -52,16 +53,27 @@ def test_deleted_here_when_no_process_can_start(
     assert not gone.exists()
 
 
-def test_aside_names_are_unique_and_found_as_leftovers(tmp_path: Path) -> None:
+def test_old_style_leftovers_are_found(tmp_path: Path) -> None:
     site = tmp_path / "site"
-    names = {aside_name(site) for _ in range(50)}
-    assert len(names) == 50
-    assert all(n.parent == tmp_path and n.name.startswith(".site.old-") for n in names)
-    for name in sorted(names)[:2]:
-        name.mkdir()
+    for name in (".site.old-1-abc", ".site.old-2-def"):
+        (tmp_path / name).mkdir()
     (tmp_path / ".site.old-file").write_text("not a directory", encoding="utf-8")
     (tmp_path / ".other.old-1").mkdir()
-    assert leftovers(site) == sorted(names)[:2]
+    assert leftovers(site) == [tmp_path / ".site.old-1-abc", tmp_path / ".site.old-2-def"]
+
+
+def test_files_are_deleted_and_emptied_directories_removed(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    one = tree(root / "one")
+    lock = root / "one.lock"
+    lock.write_text("1\n", encoding="utf-8")
+    process = remove_later([one, lock], then_empty=[root])
+    assert process is not None and process.wait(timeout=30) == 0
+    assert not root.exists()
+    keep = tree(tmp_path / "keep" / "a")
+    process = remove_later([tmp_path / "keep" / "missing"], then_empty=[tmp_path / "keep"])
+    assert process is not None and process.wait(timeout=30) == 0
+    assert (keep / "d1" / "index.html").is_file()  # not empty: left alone
 
 
 def test_a_build_publishes_then_deletes_the_old_site_and_leftovers(
@@ -73,11 +85,8 @@ def test_a_build_publishes_then_deletes_the_old_site_and_leftovers(
     assert cli("build", cwd=project).code == 0
     assert (project / "site" / "index.html").is_file()
     wait_gone(stale)
-    deadline = time.monotonic() + 30
-    while list(project.glob(".site.old-*")) or list(project.glob(".site.pages-*")):
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
-    assert sorted(p.name for p in project.iterdir() if p.name.startswith(".site")) == [".site.lock"]
+    wait_no_scratch(project)
+    assert sorted(p.name for p in project.iterdir() if p.name.startswith(".")) == [".site.lock"]
 
 
 def test_downloads_are_hard_links_to_what_the_build_wrote(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from generator.site import sanitize
 from generator.site.sanitize import CONTENT_START, check_page, check_site
 
 from .conftest import ROOT, SHEET_DIR, Run, edit, line_of
+from .sites import wait_no_scratch
 from .test_injection import read_page
 
 
@@ -228,7 +229,7 @@ def test_unescaped_text_stops_the_build_at_the_fact(project: Path, cli: Callable
     assert "the sanitiser removed the element <img onerror='alert(origin)' src='x'>" in run.err
     assert "site/sheets/china-self-media-2023/index.html:" in run.err  # and where in the page
     assert (project / "site" / "sheets/china-self-media-2023/index.html").read_bytes() == published
-    assert not list(project.glob(".site.building-*"))
+    wait_no_scratch(project)
 
 
 def test_a_page_title_that_is_not_escaped_stops_the_build_at_the_title(

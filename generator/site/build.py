@@ -5,15 +5,20 @@ empty or half-written.  ``factsheet build`` instead:
 
 1. runs the generator (load, check, render) and stops, touching nothing, on
    any content or template problem;
-2. builds with MkDocs into a fresh temporary directory next to ``site/``;
+2. builds with MkDocs into its scratch directory next to ``site/``
+   (:mod:`generator.site.scratch`: ``.factsheet-scratch/``, removed however the
+   build ends; a later build removes what a killed one left);
 3. checks the result (see :mod:`generator.site.sanitize`);
-4. only then swaps it in: ``site/`` is renamed aside, the new build renamed
-   into place (``os.replace`` cannot replace a non-empty directory), and the old
-   one deleted by a separate process, which the command does not wait for
-   (:mod:`generator.speed.discard`).
+4. only then swaps it in: ``site/`` is renamed aside (into the scratch), the new
+   build renamed into place (``os.replace`` cannot replace a non-empty directory),
+   and the scratch deleted by a separate process, which the command does not wait
+   for (:mod:`generator.speed.discard`).
 
-A lock file next to ``site/`` serialises builds started at the same time, so
-the published site is always one complete build.  Builds are reproducible:
+A disk that fills up, a directory that cannot be written, Ctrl-C or SIGTERM
+(:mod:`generator.site.interrupts`) at any point leave the published site as it
+was. A lock file next to ``site/`` serialises builds started at the same time (the
+second says it is waiting, and for which process), so the published site is
+always one complete build.  Builds are reproducible:
 ``SOURCE_DATE_EPOCH`` (the only date MkDocs writes, into the sitemap) defaults
 to the newest ``as_of`` date of the content when it is not set.
 """
@@ -22,11 +27,11 @@ from __future__ import annotations
 
 import calendar
 import contextlib
+import errno
 import functools
 import logging
 import os
-import shutil
-import tempfile
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,9 +46,11 @@ from generator.content.loader import load_content
 from generator.content.model import Content
 from generator.generate import Generated, generate
 from generator.problems import Loc, Problem, display_path
+from generator.site import interrupts
 from generator.site.project import Project
 from generator.site.sanitize import Finding, check_site
-from generator.speed.discard import aside_name, leftovers, remove_later
+from generator.site.scratch import Scratch, remove_dead
+from generator.speed.discard import leftovers
 from generator.speed.parallel import default_jobs, fork_map, in_child
 
 log = logging.getLogger(__name__)
@@ -74,36 +81,49 @@ def build_site(
 ) -> BuildResult:
     """Generate and build; on any problem return it and leave ``site_dir`` as it was."""
     target = (site_dir or project.site_dir).resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # the pages' Markdown and the downloads, written where they are rendered (next to
-    # the site: a temporary directory in memory would hold what this is meant to free)
-    scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}.pages-", dir=target.parent))
-    published = False
+    background = speed.enabled(project.speed)
     try:
-        result = _build(project, target, scratch, strict)
-        published = not result.problems
-        return result
-    finally:
-        if published and speed.enabled(project.speed):
-            remove_later([scratch])  # the command need not wait for this
-        else:  # nothing was published: leave the directory as it was
-            shutil.rmtree(scratch, ignore_errors=True)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        remove_dead(target, background=background)
+        # the pages' Markdown and the downloads, the new site and the old one, and the
+        # workers' temporary files: next to the site, in one directory that goes when
+        # the build ends (a temporary directory in memory would hold what this is meant
+        # to free)
+        scratch = Scratch.create(target)
+    except OSError as exc:
+        return BuildResult([_cannot_write(exc, target.parent)])
+    try:
+        with scratch.temporary_files():
+            return _build(project, target, scratch, strict)
+    except OSError as exc:
+        return BuildResult([_cannot_write(exc, target)])
+    finally:  # published or not, nothing of it is needed any more
+        scratch.remove(background=background)
 
 
-def _build(project: Project, target: Path, scratch: Path, strict: bool) -> BuildResult:
+def _cannot_write(exc: OSError, where: Path) -> Problem:
+    """An error of the file system as one located line (a full disk: at the site)."""
+    if exc.errno not in _WHOLE_DISK and exc.filename:
+        where = Path(os.fsdecode(exc.filename))
+    what = "write" if exc.errno in {*_WHOLE_DISK, errno.EACCES, errno.EPERM} else "build"
+    return Problem(Loc(display_path(where)), f"cannot {what} the site: {exc.strerror or exc}")
+
+
+def _build(project: Project, target: Path, scratch: Scratch, strict: bool) -> BuildResult:
     if speed.enabled(project.speed):
         # in a process of its own: the model and views go with it once the pages are written
-        generated, newest = in_child(functools.partial(_generate, project, scratch))
+        pages_dir = scratch.dir("pages")
+        generated, newest = in_child(functools.partial(_generate, project, pages_dir))
     else:  # here, with pages and downloads in memory
         generated, newest = _generate(project, None)
     if not generated.ok:
         return BuildResult(generated.problems)
     assert generated.site is not None
     with _lock(target), _source_date_epoch(newest):
-        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+        tmp = scratch.path / "site"
         try:
             pages = len(generated.site.pages)
-            checked = run_mkdocs(project, generated, tmp, strict=strict)
+            checked = run_mkdocs(project, generated, tmp, strict=strict, shown_dir=target)
             unsafe = check_site(
                 tmp,
                 functools.partial(_content, project),
@@ -113,13 +133,9 @@ def _build(project: Project, target: Path, scratch: Path, strict: bool) -> Build
             )
             if unsafe:
                 raise BuildFailed(unsafe)
-            _swap(tmp, target, background=speed.enabled(project.speed))
+            _swap(tmp, target, scratch.path / "old")
         except BuildFailed as exc:
-            shutil.rmtree(tmp, ignore_errors=True)
             return BuildResult(exc.problems)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
     return BuildResult([], target, pages)
 
 
@@ -160,12 +176,18 @@ def _content(project: Project) -> Content | None:
 
 
 def run_mkdocs(
-    project: Project, generated: Generated, out_dir: Path, *, strict: bool
+    project: Project,
+    generated: Generated,
+    out_dir: Path,
+    *,
+    strict: bool,
+    shown_dir: Path | None = None,
 ) -> dict[str, list[Finding]]:
     """Build the generated pages with MkDocs into ``out_dir``; BuildFailed on any failure.
 
     Returns the sanitiser's findings for the pages it checked while MkDocs wrote them
-    (:mod:`generator.speed.pagecheck`), by path under ``out_dir``.
+    (:mod:`generator.speed.pagecheck`), by path under ``out_dir``. A full or read-only
+    file system is reported at ``shown_dir`` (the site being replaced), not at a file.
     """
     config_loc = Loc(display_path(project.config_file))
     try:
@@ -197,51 +219,67 @@ def run_mkdocs(
     except MkDocsException as exc:
         raise BuildFailed([Problem(config_loc, f"MkDocs: {exc}")]) from None
     except OSError as exc:
+        where = exc.filename or out_dir
+        if exc.errno in _WHOLE_DISK:
+            where = shown_dir or out_dir
         raise BuildFailed(
-            [
-                Problem(
-                    Loc(display_path(exc.filename or out_dir)),
-                    f"cannot write the site: {exc.strerror}",
-                )
-            ]
+            [Problem(Loc(display_path(where)), f"cannot write the site: {exc.strerror}")]
         ) from None
 
 
-def _swap(new: Path, target: Path, *, background: bool = True) -> None:
-    """Put ``new`` in place of ``target`` with two renames; the old site is deleted after
-    (in the background, unless ``background`` is false)."""
-    if not target.exists():
-        os.rename(new, target)
-        return
-    if not target.is_dir():
+_WHOLE_DISK = {errno.ENOSPC, errno.EDQUOT, errno.EROFS}
+"""Errors of the file system, not of one file."""
+
+
+def _swap(new: Path, target: Path, aside: Path) -> None:
+    """Put ``new`` in place of ``target`` with two renames, the old site moved to ``aside``
+    (in the scratch directory, deleted with it). A signal waits until both are done."""
+    if target.exists() and not target.is_dir():
         raise BuildFailed(
             [Problem(Loc(display_path(target)), "the site path exists and is not a directory")]
         )
-    stale = leftovers(target)
-    old = aside_name(target)
-    os.rename(target, old)
-    try:
-        os.rename(new, target)
-    except OSError:
-        os.rename(old, target)  # put the published site back
-        raise
-    if background:
-        remove_later([old, *stale])  # published: the command need not wait for this
-    else:
-        for path in (old, *stale):
-            shutil.rmtree(path, ignore_errors=True)
+    stale = leftovers(target)  # sites renamed aside by earlier versions
+    with interrupts.deferred():
+        if not target.exists():
+            os.rename(new, target)
+            return
+        os.rename(target, aside)
+        try:
+            os.rename(new, target)
+        except OSError:
+            os.rename(aside, target)  # put the published site back
+            raise
+    for number, path in enumerate(stale):  # deleted with the scratch
+        with contextlib.suppress(OSError):
+            os.rename(path, aside.with_name(f"stale-{number}"))
 
 
 @contextlib.contextmanager
 def _lock(target: Path) -> Iterator[None]:
+    """One build at a time publishes into ``target``; the others wait, and say so."""
     lock_path = target.with_name(f".{target.name}.lock")
     with open(lock_path, "a+b") as handle:
         if fcntl is not None:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.seek(0)
+                owner = handle.read(32).decode("ascii", "replace").strip() or "?"
+                print(
+                    f"waiting for another build of {display_path(target)} (pid {owner})",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            handle.truncate(0)
+            handle.write(f"{os.getpid()}\n".encode())
+            handle.flush()
         try:
             yield
         finally:
             if fcntl is not None:
+                handle.truncate(0)
+                handle.flush()
                 fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 

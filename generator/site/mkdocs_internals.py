@@ -23,6 +23,12 @@ suffice. What they cannot do is done here, and only here:
 - **Which files a dirty rebuild renders** (:func:`mark_modified`): MkDocs decides from
   source modification times, which generated files do not have; the plugin knows which
   pages changed, and sets each file's ``is_modified`` answer.
+- **Writing the preview's files whole** (:func:`write_files_whole`): the preview
+  server may open a page while a rebuild writes it (it waits for the build to end
+  before opening, but a rebuild can start between that wait and the read), and MkDocs
+  writes in place; while serving, ``mkdocs.utils.write_file``, which writes every page
+  and the search index, is replaced by one that writes a new file and renames it over
+  the old one (:func:`generator.site.preview.write_whole`).
 - **Asking the preview server for a rebuild** (:func:`ask_for_rebuild`): native file
   events (:mod:`generator.site.watch`) wake the server as its own polling does,
   through its private condition variable.
@@ -39,6 +45,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from mkdocs import utils as mkdocs_utils
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.livereload import LiveReloadServer
@@ -92,6 +99,15 @@ def can_ask_for_rebuilds(server: LiveReloadServer) -> bool:
     )
 
 
+def write_files_whole(write: Callable[[bytes, str], None] | None) -> None:
+    """Make MkDocs write its files with ``write(content, path)`` (None: as it does)."""
+    original = _ORIGINAL_WRITE_FILE
+    mkdocs_utils.write_file = write or original  # type: ignore[assignment]
+
+
+_ORIGINAL_WRITE_FILE = mkdocs_utils.write_file
+
+
 def ask_for_rebuild(server: LiveReloadServer) -> None:
     """Wake the server's build loop, as its own file watcher does."""
     condition = server._rebuild_cond
@@ -113,6 +129,8 @@ def missing() -> list[str]:
         for name in ("_populate_page", "_build_page")
         if not callable(getattr(mkdocs_build, name, None))
     ]
+    if not callable(getattr(mkdocs_utils, "write_file", None)):
+        lacking.append("mkdocs.utils.write_file")
     if "_current_page" not in MkDocsConfig.__annotations__ and not hasattr(
         MkDocsConfig, "_current_page"
     ):

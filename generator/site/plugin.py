@@ -90,6 +90,7 @@ from generator.site.errorpage import error_page
 from generator.site.project import HISTORY_POLICIES
 from generator.site.rawhtml import Lifted, lift, restore
 from generator.site.sanitize import Finding, check_site
+from generator.site.scratch import system_tempdir
 from generator.site.searchindex import SearchIndex
 from generator.speed.htmlstore import HtmlStore
 from generator.speed.pagecheck import CheckAsWritten
@@ -299,6 +300,8 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
         self.search_index = SearchIndex(keep=self.serving)
+        if self.serving:  # the server never reads a page half-written
+            mkdocs_internals.write_files_whole(preview.write_whole)
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
         self.nav = nav
@@ -347,6 +350,9 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
         jieba = sys.modules.get("jieba")  # loaded by Material's search for Chinese text
         if jieba is not None:
             jieba.setLogLevel(logging.WARNING)
+            if getattr(jieba.dt, "tmp_dir", None) is None:
+                # its dictionary cache is shared by builds: not in a build's scratch
+                jieba.dt.tmp_dir = system_tempdir()
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -395,6 +401,9 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
                 mkdocs_internals.replace_copy_file(file, functools.partial(_link_file, file))
             else:
                 file = File.generated(config, path, content=content)
+                if self.serving:
+                    copy = functools.partial(preview.copy_whole, file)
+                    mkdocs_internals.replace_copy_file(file, copy)
             modified = everything or self.previous.get(path) != content
             if modified:
                 changed.add(path)
@@ -589,6 +598,8 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
         return server
 
     def on_shutdown(self) -> None:
+        if self.serving:
+            mkdocs_internals.write_files_whole(None)
         self.after_reload.wait()
         if self.observer is not None:
             self.observer.stop()

@@ -21,13 +21,15 @@ and without them every rebuild is a full one.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 
 from generator.site import mkdocs_internals
@@ -83,8 +85,7 @@ def render_pages(last: LastBuild, pages: dict[str, str], downloads: dict[str, by
         file = files.get_file_from_path(path)
         assert file is not None, path
         file.content_bytes = content
-        Path(file.abs_dest_path).parent.mkdir(parents=True, exist_ok=True)
-        Path(file.abs_dest_path).write_bytes(content)
+        write_whole(content, file.abs_dest_path)
         written.append(file.dest_uri)
     changed = []
     for path, markdown in pages.items():
@@ -99,3 +100,29 @@ def render_pages(last: LastBuild, pages: dict[str, str], downloads: dict[str, by
         mkdocs_internals.build_page(file.page, config, doc_files, last.nav, last.env)
         written.append(file.dest_uri)
     return written
+
+
+def write_whole(content: bytes, path: str | os.PathLike[str]) -> None:
+    """Write a file of the preview's site so that it is never seen half-written.
+
+    The bytes go to a new file next to it, renamed over it once complete: whoever opens
+    the path (the preview server answering a request) gets the old file or the new one.
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.{uuid.uuid4().hex[:12]}.partial")
+    try:
+        with open(partial, "wb") as out:
+            out.write(content)
+        os.replace(partial, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        raise
+
+
+def copy_whole(file: File, dirty: bool = False) -> None:
+    """``File.copy_file`` for a generated file with content, written by :func:`write_whole`."""
+    if dirty and not file.is_modified():
+        return
+    write_whole(file.content_bytes, file.abs_dest_path)

@@ -24,6 +24,7 @@ from mkdocs.structure.files import Files
 
 from generator.render.pages import RenderedSite
 from generator.render.search import SearchEntry
+from generator.site.preview import write_whole
 
 INDEX = Path("search") / "search_index.json"
 
@@ -113,4 +114,4 @@ class SearchIndex:
             else:
                 parts.append(text)
         parts.append(b"}")
-        path.write_bytes(b"".join(parts))
+        write_whole(b"".join(parts), path)

@@ -28,7 +28,7 @@ import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -239,9 +239,10 @@ def _put(task: Callable[[], Any], inbox: Inbox, outbox: Outbox) -> None:
     outbox.put(task())
 
 
-def detached(argv: list[str]) -> subprocess.Popen[bytes] | None:
+def detached(argv: list[str], keep_open: Sequence[int] = ()) -> subprocess.Popen[bytes] | None:
     """Start ``python argv...`` in a session of its own, outliving this process (None: it
-    could not start). Only for work nothing waits for (see the module's docstring)."""
+    could not start). Only for work nothing waits for (see the module's docstring). It
+    inherits the file descriptors ``keep_open`` (a lock it holds until it is done)."""
     try:
         return subprocess.Popen(
             [sys.executable, *argv],
@@ -249,6 +250,7 @@ def detached(argv: list[str]) -> subprocess.Popen[bytes] | None:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,  # not stopped by the terminal's Ctrl-C
+            pass_fds=tuple(keep_open),
         )
     except OSError:
         return None
