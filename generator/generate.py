@@ -24,7 +24,7 @@ from generator.analysis.views import ViewMemo, build_views
 from generator.checks import CheckMemo, Findings, run_checks
 from generator.content.loader import LoadCache, LoadResult, load_content
 from generator.problems import Loc, Problem, display_path
-from generator.render.pages import PageMemo, RenderedSite, Templates, render_site
+from generator.render.pages import PageMemo, RenderedSite, Templates, render_site, template_dirs
 
 
 @dataclass
@@ -60,7 +60,8 @@ class Memo:
         signature = tuple(
             sorted(
                 (str(p), hashlib.blake2b(p.read_bytes(), digest_size=16).digest())
-                for p in directory.rglob("*")
+                for d in template_dirs(directory)
+                for p in d.rglob("*")
                 if p.is_file()
             )
         )
