@@ -14,9 +14,7 @@ from pathlib import Path
 _PACKAGE = Path(__file__).resolve().parent
 
 DEFAULT_TEMPLATES = (
-    _PACKAGE / "_templates"
-    if (_PACKAGE / "_templates").is_dir()
-    else _PACKAGE.parent / "templates"
+    _PACKAGE / "_templates" if (_PACKAGE / "_templates").is_dir() else _PACKAGE.parent / "templates"
 )
 """The default templates, like a theme's: the page templates (``*.md.j2``, ``partials/``),
 ``overrides/`` (MkDocs' ``custom_dir``: the 404 page) and ``static/`` (CSS, JS). A site's own
