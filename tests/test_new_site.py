@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
+from generator import __version__
 from generator.editor.newsite import EXAMPLE_SHEET, EXAMPLE_SOURCE, SOURCE_TEXT
 from generator.paths import DEFAULT_TEMPLATES
 
@@ -156,7 +157,7 @@ def test_pages_workflow(cli: Callable[..., Run], tmp_path: Path) -> None:
     checkout = next(s for s in steps if str(s.get("uses", "")).startswith("actions/checkout"))
     assert checkout["with"]["fetch-depth"] == 0  # the whole history: "last changed" dates
     runs = [s.get("run", "") for s in steps]
-    assert any("pip install factsheet" in r for r in runs)
+    assert f'pip install "factsheet=={__version__}"' in "\n".join(runs)
     assert runs.index("factsheet check") < runs.index("factsheet build")
     upload = next(s for s in steps if "upload-pages-artifact" in str(s.get("uses", "")))
     assert upload["with"]["path"] == "site"

@@ -17,6 +17,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator import __version__
 from generator.editor.yamlwrite import modeline, schema_ref
 
 EXAMPLE_SHEET = "example-library-2024"
@@ -139,8 +140,9 @@ jobs:
         with:
           python-version: "3.12"
       - name: Install factsheet
-        # Pin the version you use: factsheet==X.Y.Z, or a wheel's address.
-        run: python -m pip install factsheet
+        # The version this site was started with, from the package index. Installing it from
+        # elsewhere (a wheel committed here, a git URL)? Give that to pip instead.
+        run: python -m pip install "factsheet==@VERSION@"
       - name: Check the content
         run: factsheet check
       - name: Build the site
@@ -302,7 +304,9 @@ def site_files(root: Path) -> list[SiteFile]:
     files = {
         root / "mkdocs.yml": MKDOCS_YML,
         root / ".gitignore": GITIGNORE,
-        root / ".github" / "workflows" / "pages.yml": PAGES_WORKFLOW,
+        root / ".github" / "workflows" / "pages.yml": PAGES_WORKFLOW.replace(
+            "@VERSION@", __version__
+        ),
         content / "sources" / f"{EXAMPLE_SOURCE}.txt": SOURCE_TEXT,
         source_yaml: SOURCE_YAML.format(
             modeline=line("source", source_yaml), source=EXAMPLE_SOURCE, sha256=sha256
