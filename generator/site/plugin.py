@@ -147,8 +147,9 @@ def _add_theme_dirs(config: MkDocsConfig, templates_dir: Path) -> None:
     order: the site's ``templates/overrides/`` and the default one (the 404 page), then the
     site's ``templates/static/`` and the default one (CSS and JS, which MkDocs copies into
     the site as the theme's static files; a file of the same path in ``docs_dir`` wins).
-    ``config.theme.dirs`` is the theme's public search path; MkDocs reads it when it makes
-    the theme's Jinja environment and collects the theme's files, after ``on_config``.
+    ``config.theme.dirs`` is the theme's search path, which plugins extend in ``on_config``
+    (MkDocs' own search plugin adds its templates there); MkDocs reads it afterwards, when it
+    makes the theme's Jinja environment and collects the theme's files.
     """
     theme = config.theme
     present = {Path(d).resolve() for d in theme.dirs}
