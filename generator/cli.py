@@ -9,7 +9,7 @@ Commands (``factsheet COMMAND --help`` documents each option):
 ``coverage``  list numbers and dates in sources that no fact cites yet
 ``add-source`` archive a page (or a saved file) as a new source
 ``cite``      check a quote and print the citation block to paste
-``new``       start a sheet or a fact from a skeleton
+``new``       start a new site (``new site DIR``), or a sheet or a fact from a skeleton
 ``schema``    print or write the JSON Schema of the content files
 
 Exit status: 0 on success, 1 when the content has problems or the build
@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import logging
+import shlex
 import sys
 import time
 from collections.abc import Sequence
@@ -251,6 +252,23 @@ def cmd_cite(args: argparse.Namespace) -> int:
             "each block has the prefix or suffix that points at its occurrence",
             file=sys.stderr,
         )
+    return EXIT_OK
+
+
+def cmd_new_site(args: argparse.Namespace) -> int:
+    from generator.editor.newsite import NewSiteError, new_site
+
+    try:
+        new_site(args.directory)
+    except NewSiteError as exc:
+        print(f"factsheet new site: error: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    where = shlex.quote(str(args.directory))
+    print(
+        f"wrote a new fact sheet site in {args.directory}: mkdocs.yml, content/ (an example "
+        "sheet and its source), .gitignore, .github/workflows/pages.yml\n"
+        f"next: cd {where} && factsheet check && factsheet serve"
+    )
     return EXIT_OK
 
 
@@ -513,11 +531,22 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "new",
-        help="write the skeleton of a new sheet or fact",
+        help="start a new site, or write the skeleton of a new sheet or fact",
         description="Write a skeleton for an editor to fill in: valid YAML with a '# TODO:' "
         "comment at each key to write; 'factsheet check' then says exactly what is missing.",
     )
     kinds = p.add_subparsers(dest="kind", metavar="KIND", required=True)
+    q = kinds.add_parser(
+        "site",
+        help="a new fact sheet site in DIRECTORY, ready to check, build and publish",
+        description="Create DIRECTORY (or fill an empty one) with mkdocs.yml, content/ "
+        "holding an example sheet and its archived source, a .gitignore and a GitHub Pages "
+        "workflow (.github/workflows/pages.yml). It passes 'factsheet check' and builds at "
+        "once. The templates are factsheet's defaults: a file under the site's templates/ "
+        "with the same name as a default one replaces it.",
+    )
+    q.add_argument("directory", metavar="DIRECTORY", help="where to create the site")
+    q.set_defaults(func=cmd_new_site)
     q = kinds.add_parser(
         "sheet",
         help="a new sheet: sheets/ID/sheet.yaml and a first facts file",

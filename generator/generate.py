@@ -29,7 +29,7 @@ from generator.content.loader import PLAIN as LOAD
 from generator.content.loader import LoadResult, LoadSteps, load_content
 from generator.problems import Loc, Problem, display_path
 from generator.render.pages import PLAIN as PAGES
-from generator.render.pages import PageSteps, RenderedSite, Templates, render_site
+from generator.render.pages import PageSteps, RenderedSite, Templates, render_site, template_dirs
 from generator.speed.memo import memoised, next_run
 from generator.speed.parallel import fork_map
 
@@ -67,7 +67,8 @@ class Memo:
         signature = tuple(
             sorted(
                 (str(p), hashlib.blake2b(p.read_bytes(), digest_size=16).digest())
-                for p in directory.rglob("*")
+                for d in template_dirs(directory)
+                for p in d.rglob("*")
                 if p.is_file()
             )
         )

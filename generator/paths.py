@@ -9,6 +9,24 @@ from __future__ import annotations
 
 import functools
 import posixpath
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+
+DEFAULT_TEMPLATES = (
+    _PACKAGE / "_templates" if (_PACKAGE / "_templates").is_dir() else _PACKAGE.parent / "templates"
+)
+"""The default templates, like a theme's: the page templates (``*.md.j2``, ``partials/``),
+``overrides/`` (MkDocs' ``custom_dir``: the 404 page) and ``static/`` (CSS, JS). A site's own
+``templates/`` overrides them file by file. Installed, they are the package's ``_templates/``
+(setup.py ships the repository's top-level ``templates/`` there); in a source checkout they
+are that ``templates/`` itself."""
+
+DEFAULT_OVERRIDES = "overrides"
+"""Under a templates directory: the theme's overrides (the site's ``theme.custom_dir``)."""
+
+DEFAULT_STATIC = "static"
+"""Under a templates directory: static files copied into the site as they are (CSS, JS)."""
 
 SHEETS_DIR = "sheets"
 SOURCES_DIR = "sources"

@@ -24,20 +24,23 @@ from pathlib import Path
 import pytest
 
 import generator
+from generator.editor.newsite import EXAMPLE_SHEET
 
 from .conftest import ROOT
 
-SHEET = "sheets/china-self-media-2023/"
-SHEET_TITLE = "self-media"
+SHEET = f"sheets/{EXAMPLE_SHEET}/"
+SHEET_TITLE = "Riverside Public Library"
 
 
 def package_files() -> set[str]:
-    """Every file under generator/ that is part of the package: modules and data alike."""
+    """Every file of the package: modules and data under generator/, and the default
+    templates, which are the repository's templates/ shipped as generator/_templates/."""
     found: set[str] = set()
-    for path in (ROOT / "generator").rglob("*"):
-        relative = path.relative_to(ROOT)
-        if path.is_file() and "__pycache__" not in relative.parts and path.suffix != ".pyc":
-            found.add(relative.as_posix())
+    for top, shipped_as in (("generator", "generator"), ("templates", "generator/_templates")):
+        for path in (ROOT / top).rglob("*"):
+            relative = path.relative_to(ROOT / top)
+            if path.is_file() and "__pycache__" not in relative.parts and path.suffix != ".pyc":
+                found.add(f"{shipped_as}/{relative.as_posix()}")
     return found
 
 
@@ -59,9 +62,8 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for path in ROOT.iterdir():
         if path.is_file() and not path.name.startswith("."):
             shutil.copy2(path, source / path.name)
-    shutil.copytree(
-        ROOT / "generator", source / "generator", ignore=shutil.ignore_patterns("__pycache__")
-    )
+    for name in ("generator", "templates"):
+        shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
     out = root / "dist"
     run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out), "./source"],
@@ -77,6 +79,9 @@ def test_wheel_carries_every_module_and_data_file(wheel: Path) -> None:
     expected = package_files()
     assert {name for name in expected if name.startswith("generator/checks/")}, "tree not found"
     assert {name for name in expected if name.endswith(".schema.json")}, "schemas not found"
+    for default in ("sheet.md.j2", "partials/fact.md.j2", "overrides/404.html"):
+        assert f"generator/_templates/{default}" in expected, "templates not found"
+    assert {name for name in expected if name.startswith("generator/_templates/static/")}
     assert sorted(expected - shipped) == [], "missing from the wheel"
     assert sorted(shipped - expected) == [], "in the wheel but not in the source tree"
 
@@ -129,27 +134,37 @@ def test_installed_wheel_checks_builds_and_serves(wheel: Path, tmp_path: Path) -
         env=environ,
     )
 
-    site = tmp_path / "site"
-    site.mkdir()
-    for name in ("content", "templates"):
-        shutil.copytree(ROOT / name, site / name)
-    shutil.copy2(ROOT / "mkdocs.yml", site / "mkdocs.yml")
-
-    # The package comes from the environment's site-packages, not from this repository.
+    # The package comes from the environment's site-packages, not from this repository,
+    # and so do its default templates.
     where = run(
-        [str(bin_dir / "python"), "-c", "import generator; print(generator.__file__)"],
-        cwd=site,
+        [
+            str(bin_dir / "python"),
+            "-c",
+            "import generator, generator.paths as p; "
+            "print(generator.__file__); print(p.DEFAULT_TEMPLATES)",
+        ],
+        cwd=tmp_path,
         env=environ,
     )
-    assert Path(where.strip()).is_relative_to(env_dir), where
+    module, templates = where.split()
+    assert Path(module).is_relative_to(env_dir), where
+    assert Path(templates).is_relative_to(env_dir) and Path(templates).name == "_templates"
     factsheet = str(bin_dir / "factsheet")
-    assert run([factsheet, "--version"], cwd=site, env=environ).strip() == (
+    assert run([factsheet, "--version"], cwd=tmp_path, env=environ).strip() == (
         f"factsheet {generator.__version__}"
     )
+
+    # factsheet new site demo && cd demo && factsheet check && factsheet build
+    run([factsheet, "new", "site", "demo"], cwd=tmp_path, env=environ)
+    site = tmp_path / "demo"
+    assert not (site / "templates").exists()  # built on the package's default templates
     run([factsheet, "check"], cwd=site, env=environ)
     run([factsheet, "build"], cwd=site, env=environ)
     page = (site / "site" / SHEET / "index.html").read_text(encoding="utf-8")
     assert "fs-fact" in page and SHEET_TITLE in page
+    stylesheet = (ROOT / "templates" / "static" / "assets" / "factsheet.css").read_bytes()
+    assert (site / "site" / "assets" / "factsheet.css").read_bytes() == stylesheet
+    assert "assets/factsheet.css" in page
 
     port = free_port()
     log_path = tmp_path / "serve.log"
@@ -171,6 +186,7 @@ def test_installed_wheel_checks_builds_and_serves(wheel: Path, tmp_path: Path) -
             except (OSError, urllib.error.URLError):
                 time.sleep(0.2)
         assert "fs-fact" in served and SHEET_TITLE in served, log_path.read_text(encoding="utf-8")
+        assert fetch(f"http://127.0.0.1:{port}/assets/factsheet.css") == stylesheet.decode()
     finally:
         server.send_signal(signal.SIGINT)
         try:

@@ -22,6 +22,7 @@ from generator.content import wording
 from generator.content.format import json_schemas, reference
 from generator.downloads import exports
 from generator.paths import (
+    DEFAULT_TEMPLATES,
     FORMAT_PAGE,
     HOME,
     SITE_CORRECTIONS_FEED,
@@ -77,14 +78,25 @@ def heading_attrs(anchor: str, *classes: str) -> Markup:
     return Markup("{: " + " ".join(escaping.attr(p) for p in parts) + " }")
 
 
+def template_dirs(directory: str | os.PathLike[str]) -> list[Path]:
+    """Where templates are looked up, first match wins: the site's, then the defaults."""
+    site = Path(directory).resolve()
+    return [site] if site == DEFAULT_TEMPLATES else [site, DEFAULT_TEMPLATES]
+
+
 class Templates:
-    """The Jinja2 environment: editor text is escaped by default, never evaluated."""
+    """The Jinja2 environment: editor text is escaped by default, never evaluated.
+
+    Like a theme with a site's overrides: a template in the site's ``directory`` (which
+    need not exist) is used, else the default one (:data:`generator.paths.DEFAULT_TEMPLATES`);
+    file by file, partials included.
+    """
 
     def __init__(self, directory: str | os.PathLike[str], *, directory_urls: bool = True) -> None:
         self.directory = Path(directory)
         self.directory_urls = directory_urls
         self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(self.directory)),
+            loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(self.directory)]),
             autoescape=False,
             finalize=escaping.finalize,
             undefined=jinja2.StrictUndefined,

@@ -81,7 +81,7 @@ from watchdog.observers.api import BaseObserver
 from generator import speed
 from generator.content.model import Content
 from generator.generate import Generated, Memo, generate
-from generator.paths import HOME
+from generator.paths import DEFAULT_OVERRIDES, DEFAULT_STATIC, DEFAULT_TEMPLATES, HOME
 from generator.problems import Problem, format_problems
 from generator.render.escaping import attr
 from generator.render.pages import OnDisk, RenderedSite
@@ -136,6 +136,38 @@ class FactsheetConfig(base.Config):
     history = c.Choice(HISTORY_POLICIES, default="require")
     """A shallow git history of the content: fail the build (``require``), or build
     without change dates (``allow-shallow``); see generator.analysis.history."""
+
+
+def _inside(path: str | None, directory: Path) -> bool:
+    return path is not None and Path(path).resolve().is_relative_to(directory)
+
+
+def _add_theme_dirs(config: MkDocsConfig, templates_dir: Path) -> None:
+    """The templates' theme files, like a theme's with a site's overrides, file by file.
+
+    Behind the site's ``theme.custom_dir`` and in front of the theme (Material), in this
+    order: the site's ``templates/overrides/`` and the default one (the 404 page), then the
+    site's ``templates/static/`` and the default one (CSS and JS, which MkDocs copies into
+    the site as the theme's static files; a file of the same path in ``docs_dir`` wins).
+    ``config.theme.dirs`` is the theme's search path, which plugins extend in ``on_config``
+    (MkDocs' own search plugin adds its templates there); MkDocs reads it afterwards, when it
+    makes the theme's Jinja environment and collects the theme's files.
+    """
+    theme = config.theme
+    present = {Path(d).resolve() for d in theme.dirs}
+    present.add(Path(config.docs_dir).resolve())
+    wanted = [
+        base / sub
+        for sub in (DEFAULT_OVERRIDES, DEFAULT_STATIC)
+        for base in (templates_dir, DEFAULT_TEMPLATES)
+    ]
+    position = 1 if theme.custom_dir else 0
+    for directory in wanted:
+        directory = directory.resolve()
+        if directory.is_dir() and directory not in present:
+            theme.dirs.insert(position, str(directory))
+            present.add(directory)
+            position += 1
 
 
 class MemoryBytecodeCache(jinja2.BytecodeCache):
@@ -347,6 +379,7 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
         base_dir = Path(config.config_file_path or ".").resolve().parent
         self.content_dir = (base_dir / self.config.content_dir).resolve()
         self.templates_dir = (base_dir / self.config.templates_dir).resolve()
+        _add_theme_dirs(config, self.templates_dir)
         jieba = sys.modules.get("jieba")  # loaded by Material's search for Chinese text
         if jieba is not None:
             jieba.setLogLevel(logging.WARNING)
@@ -358,6 +391,10 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         if self.serving and self.memo is None and speed.enabled(self.config.speed):
             self.memo = Memo()  # without it, each rebuild is a fresh run (and no fast path)
+        # A site whose docs_dir is its content (new sites: MkDocs needs a docs_dir that
+        # exists) publishes none of those files as they are: the pages are made from them.
+        for file in [f for f in files if _inside(f.abs_src_path, self.content_dir)]:
+            files.remove(file)
         generated = self.prepared
         if generated is None or generated.directory_urls != config.use_directory_urls:
             generated = generate(
