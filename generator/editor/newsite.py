@@ -101,7 +101,9 @@ validation:
 GITIGNORE = """\
 # The built site (factsheet build)
 /site/
-# Scratch directories and the lock of a build in progress, next to site/
+# A build's scratch (removed when it ends, or by the next build if it was killed) and
+# the lock of a build in progress, next to site/
+/.factsheet-scratch/
 /.site.*
 # A virtual environment, Python's caches
 /.venv/
