@@ -23,6 +23,7 @@ from generator.analysis.history import history_key, read_history, shallow_proble
 from generator.analysis.views import ViewMemo, build_views
 from generator.checks import CheckMemo, Findings, run_checks
 from generator.content.loader import LoadCache, LoadResult, load_content
+from generator.paths import normal_site_url
 from generator.problems import Loc, Problem, display_path
 from generator.render.pages import PageMemo, RenderedSite, Templates, render_site
 
@@ -55,7 +56,9 @@ class Memo:
         self.history = (key, history) if key is not None else None
         return history
 
-    def templates_for(self, directory: Path, directory_urls: bool) -> Templates:
+    def templates_for(
+        self, directory: Path, directory_urls: bool, site_url: str | None = None
+    ) -> Templates:
         """The Jinja environment, made again (with a fresh page memo) when a template changed."""
         signature = tuple(
             sorted(
@@ -68,8 +71,9 @@ class Memo:
             self.templates is None
             or signature != self.templates_signature
             or self.templates.directory_urls != directory_urls
+            or self.templates.site_url != normal_site_url(site_url)
         ):
-            self.templates = Templates(directory, directory_urls=directory_urls)
+            self.templates = Templates(directory, directory_urls=directory_urls, site_url=site_url)
             self.templates_signature = signature
             self.pages = PageMemo()
         return self.templates
@@ -84,6 +88,7 @@ class Generated:
     loaded: LoadResult | None = None
     findings: Findings | None = None
     directory_urls: bool = True
+    site_url: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -140,6 +145,7 @@ def generate(
     jobs: int = 1,
     out_dir: Path | None = None,
     history: str = "require",
+    site_url: str | None = None,
 ) -> Generated:
     """Run the whole pipeline; ``memo`` (kept by the caller) makes reruns incremental.
 
@@ -148,11 +154,15 @@ def generate(
     With ``out_dir``, pages and downloads are written there rather than kept in memory
     (:class:`generator.render.pages.OnDisk`); the caller removes it. ``history`` is what to do
     with a shallow git history (:data:`generator.site.project.HISTORY_POLICIES`): ``require`` makes
-    it a problem, ``allow-shallow`` builds without change dates.
+    it a problem, ``allow-shallow`` builds without change dates. ``site_url`` (MkDocs'
+    setting) makes every URL in the downloads, feeds and JSON-LD absolute.
     """
     with gc_paused():
-        result = _generate(content_dir, templates_dir, memo, directory_urls, jobs, out_dir, history)
+        result = _generate(
+            content_dir, templates_dir, memo, directory_urls, jobs, out_dir, history, site_url
+        )
     result.directory_urls = directory_urls
+    result.site_url = normal_site_url(site_url)
     return result
 
 
@@ -164,6 +174,7 @@ def _generate(
     jobs: int = 1,
     out_dir: Path | None = None,
     history_policy: str = "require",
+    site_url: str | None = None,
 ) -> Generated:
     loaded, findings = _check(content_dir, memo)
     problems = sorted([*loaded.problems, *findings.problems])
@@ -176,9 +187,9 @@ def _generate(
         return result
     try:
         if memo is not None:
-            templates = memo.templates_for(Path(templates_dir), directory_urls)
+            templates = memo.templates_for(Path(templates_dir), directory_urls, site_url)
         else:
-            templates = Templates(templates_dir, directory_urls=directory_urls)
+            templates = Templates(templates_dir, directory_urls=directory_urls, site_url=site_url)
         view = build_views(
             loaded.content,
             findings.quotes,

@@ -23,9 +23,13 @@ from generator.content.fields import PartialDate
 from generator.content.model import Author, Derivation, Source
 from generator.downloads.feeds import sheet_feed, site_feed
 from generator.paths import (
+    ROBOTS,
     SITE_CORRECTIONS_FEED,
+    SITEMAP,
+    Urls,
     archived_text,
     corrections_feed,
+    fact_page,
     sheet_downloads,
     sheet_page,
     source_page,
@@ -36,7 +40,9 @@ from generator.text.vocabulary import QUALIFIERS
 FORMAT_NAME = "factsheet-facts"
 FORMAT_VERSION = 2
 """2: ``differences`` lists kinds (number, qualifier, speaker, names, date) and ``disputed``
-is true only for conflicting ones; speakers may be unstated (``speaker_unstated``)."""
+is true only for conflicting ones; speakers may be unstated (``speaker_unstated``).
+Since added, compatibly (readers of version 2 ignore what they do not know): ``url`` on
+facts, sheets and sources (and facts.csv's last column), absolute with ``site_url``."""
 
 CSV_COLUMNS = (
     "id",
@@ -69,6 +75,7 @@ CSV_COLUMNS = (
     "retraction_reason",
     "speaker_unstated",
     "speaker_context",
+    "url",
 )
 """Columns of facts.csv, in order (new columns are appended)."""
 
@@ -112,7 +119,7 @@ def _date(value: PartialDate | None) -> str | None:
     return value.iso() if value is not None else None
 
 
-def fact_record(fact: FactView) -> dict[str, Any]:
+def fact_record(fact: FactView, urls: Urls = Urls()) -> dict[str, Any]:
     f = fact.fact
     value = None
     if f.value is not None:
@@ -192,6 +199,7 @@ def fact_record(fact: FactView) -> dict[str, Any]:
         ],
         "page": sheet_page(f.sheet),
         "anchor": f.id,
+        "url": urls.url(fact_page(f.sheet, f.id)),
     }
     return record
 
@@ -216,7 +224,7 @@ def _states(states: Any) -> dict[str, Any] | None:
     return {k: v for k, v in out.items() if v is not None}
 
 
-def source_record(source: Source, origins: list[str]) -> dict[str, Any]:
+def source_record(source: Source, origins: list[str], urls: Urls = Urls()) -> dict[str, Any]:
     return {
         "id": source.id,
         "title": source.title,
@@ -238,6 +246,7 @@ def source_record(source: Source, origins: list[str]) -> dict[str, Any]:
             "sha256": source.archive.sha256,
         },
         "page": source_page(source.id),
+        "url": urls.url(source_page(source.id)),
     }
 
 
@@ -262,7 +271,7 @@ def csl_name(author: Author) -> dict[str, str]:
     return {k: v for k, v in parts.items() if v is not None}
 
 
-def sheet_record(sheet: SheetView) -> dict[str, Any]:
+def sheet_record(sheet: SheetView, urls: Urls = Urls()) -> dict[str, Any]:
     s = sheet.sheet
     return {
         "id": s.id,
@@ -278,6 +287,7 @@ def sheet_record(sheet: SheetView) -> dict[str, Any]:
         "speakers": [{"name": x.name, "aliases": list(x.aliases)} for x in s.speakers],
         "derived": _derived(s.derived),
         "page": sheet_page(s.id),
+        "url": urls.url(sheet_page(s.id)),
     }
 
 
@@ -299,25 +309,29 @@ class Encoded:
     csv: bytes
 
 
-def encode_facts(site: SiteView, memo: DownloadMemo | None = None) -> dict[str, Encoded]:
+def encode_facts(
+    site: SiteView, memo: DownloadMemo | None = None, urls: Urls = Urls()
+) -> dict[str, Encoded]:
     """Every fact's record, encoded; with a memo, kept for fact views that did not change."""
     last = memo.records if memo is not None else {}
     records: dict[str, Encoded] = {}
     kept: dict[int, tuple[object, Encoded]] = {}
     for sheet in site.sheets:
         for fact in sheet.facts:
-            kept[id(fact)] = hit = _encoded(fact, last)
+            kept[id(fact)] = hit = _encoded(fact, last, urls)
             records[fact.fact.id] = hit[1]
     if memo is not None:
         memo.records = kept
     return records
 
 
-def _encoded(fact: FactView, last: dict[int, tuple[object, Encoded]]) -> tuple[object, Encoded]:
+def _encoded(
+    fact: FactView, last: dict[int, tuple[object, Encoded]], urls: Urls
+) -> tuple[object, Encoded]:
     hit = last.get(id(fact))
     if hit is not None and hit[0] is fact:
-        return hit
-    record = fact_record(fact)
+        return hit  # (a memo is made again when the site's address changes)
+    record = fact_record(fact, urls)
     return (fact, Encoded(record, _utf8(record), csv_row(record).encode("utf-8")))
 
 
@@ -339,7 +353,9 @@ class SheetRun:
         return SheetRun(sheet, b",".join(r.json for r in records), b"".join(r.csv for r in records))
 
 
-def facts_document(site: SiteView, sheets: list[SheetView], records: Records) -> dict[str, Any]:
+def facts_document(
+    site: SiteView, sheets: list[SheetView], records: Records, urls: Urls = Urls()
+) -> dict[str, Any]:
     """The facts.json document of these sheets (what :func:`facts_json` writes)."""
     facts = [f for sheet in sheets for f in sheet.facts]
     cited = {c.source.id: c.source for f in facts for c in f.citations}
@@ -348,8 +364,8 @@ def facts_document(site: SiteView, sheets: list[SheetView], records: Records) ->
     return {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
-        "sheets": [sheet_record(s) for s in sheets],
-        "sources": [source_record(s, _roots(site, s)) for s in sources],
+        "sheets": [sheet_record(s, urls) for s in sheets],
+        "sources": [source_record(s, _roots(site, s), urls) for s in sources],
         "facts": [records[f.id] for f in facts],
     }
 
@@ -406,22 +422,27 @@ class JsonTexts:
         return [b"[", b",".join(texts), b"]"]
 
 
-def facts_json(site: SiteView, runs: list[SheetRun], texts: JsonTexts | None = None) -> bytes:
+def facts_json(
+    site: SiteView, runs: list[SheetRun], texts: JsonTexts | None = None, urls: Urls = Urls()
+) -> bytes:
     """facts.json of these sheets: ``dump_json(facts_document(...))``, from encoded parts."""
-    head = _facts_json_head(site, [r.sheet for r in runs], texts or JsonTexts())
+    head = _facts_json_head(site, [r.sheet for r in runs], texts or JsonTexts(), urls)
     return b"".join([head, b",".join(r.json for r in runs if r.json), _FACTS_JSON_END])
 
 
-def _facts_json_head(site: SiteView, sheets: list[SheetView], texts: JsonTexts) -> bytes:
+def _facts_json_head(
+    site: SiteView, sheets: list[SheetView], texts: JsonTexts, urls: Urls
+) -> bytes:
     """facts.json up to the first fact: the members before ``facts``, and ``"facts":[``."""
     members = {
         "format": [_utf8(FORMAT_NAME)],
         "version": [_utf8(FORMAT_VERSION)],
         "sheets": texts.array(
-            texts.of("sheet", s.sheet, None, functools.partial(sheet_record, s)) for s in sheets
+            texts.of("sheet", s.sheet, None, functools.partial(sheet_record, s, urls))
+            for s in sheets
         ),
         "sources": texts.array(
-            texts.of("source", s, roots, functools.partial(source_record, s, roots))
+            texts.of("source", s, roots, functools.partial(source_record, s, roots, urls))
             for s in _cited(site, sheets)
             for roots in [_roots(site, s)]
         ),
@@ -507,6 +528,11 @@ def _csv_line(cells: list[str]) -> str:
 
 CSV_HEADER = _csv_line(list(CSV_COLUMNS))
 
+CSV_START = b"\xef\xbb\xbf" + CSV_HEADER.encode("utf-8")
+"""facts.csv begins with UTF-8's byte order mark: Excel opens a CSV without one in the
+local code page (curly quotes, dashes and Chinese characters garbled); LibreOffice, Python
+(``encoding="utf-8-sig"``), pandas and frictionless read it as UTF-8 either way."""
+
 
 def csl_item(source: Source) -> dict[str, Any]:
     item: dict[str, Any] = {
@@ -539,11 +565,21 @@ def csl_item(source: Source) -> dict[str, Any]:
 
 
 def downloads(
-    site: SiteView, memo: DownloadMemo | None = None, *, directory_urls: bool = True
+    site: SiteView,
+    memo: DownloadMemo | None = None,
+    *,
+    directory_urls: bool = True,
+    site_url: str | None = None,
 ) -> dict[str, bytes]:
     """Every download of the site, by path (a sheet's own kept while it is unchanged)."""
     made: dict[str, bytes] = {}
-    write_downloads(site, functools.partial(_InMemory, made), memo, directory_urls=directory_urls)
+    write_downloads(
+        site,
+        functools.partial(_InMemory, made),
+        memo,
+        directory_urls=directory_urls,
+        site_url=site_url,
+    )
     return made
 
 
@@ -568,14 +604,17 @@ def write_downloads(
     memo: DownloadMemo | None = None,
     *,
     directory_urls: bool = True,
+    site_url: str | None = None,
 ) -> None:
     """Write every download, each to ``open_file(path)`` (which this closes), in order.
 
     The site's facts.json and facts.csv are written a sheet at a time, as each sheet's
     own files are made: without a memo nothing of a sheet is kept once it is written (the
     downloads of a large site would otherwise be held two or three times over when joined).
-    ``directory_urls`` says how pages are published, for the links of the Atom feeds.
+    ``directory_urls`` says how pages are published, and ``site_url`` (MkDocs' setting)
+    where: with it, every URL in the downloads is absolute (see :class:`Urls`).
     """
+    urls = Urls(site_url, directory_urls)
     last = memo.records if memo is not None else {}
     texts = JsonTexts(memo.json if memo is not None else None)
     kept: dict[str, tuple[tuple[object, ...], dict[str, bytes], SheetRun]] = {}
@@ -585,8 +624,8 @@ def write_downloads(
         open_file("facts.csv") as site_csv,
         open_file("sources.csl.json") as site_csl,
     ):
-        site_json.write(_facts_json_head(site, site.sheets, texts))
-        site_csv.write(CSV_HEADER.encode("utf-8"))
+        site_json.write(_facts_json_head(site, site.sheets, texts, urls))
+        site_csv.write(CSV_START)
         comma = b""
         for sheet in site.sheets:
             hit = memo.sheets.get(sheet.id) if memo is not None else None
@@ -599,17 +638,17 @@ def write_downloads(
                 if memo is not None:
                     records.update((id(f), (f, last[id(f)][1])) for f in run.sheet.facts)
             else:
-                mine = {id(f): _encoded(f, last) for f in sheet.facts}
+                mine = {id(f): _encoded(f, last, urls) for f in sheet.facts}
                 if memo is not None:
                     records.update(mine)
                 run = SheetRun.of(sheet, {f.fact.id: mine[id(f)][1] for f in sheet.facts})
                 del mine
                 base = sheet_downloads(sheet.id)
                 made = {
-                    base + "facts.json": facts_json(site, [run], texts),
+                    base + "facts.json": facts_json(site, [run], texts, urls),
                     base + "facts.csv": facts_csv([run]),
                     base + "sources.csl.json": _csl_json(sheet.sources, texts),
-                    corrections_feed(sheet.id): sheet_feed(sheet, directory_urls=directory_urls),
+                    corrections_feed(sheet.id): sheet_feed(sheet, urls=urls),
                 }
             if memo is not None:
                 kept[sheet.id] = (key, made, run)
@@ -623,7 +662,9 @@ def write_downloads(
         site_json.write(_FACTS_JSON_END)
         site_csl.write(_csl_json(site.content.sources.values(), texts))
     with open_file(SITE_CORRECTIONS_FEED) as out:
-        out.write(site_feed(site.sheets, directory_urls=directory_urls))
+        out.write(site_feed(site.sheets, urls=urls))
+    with open_file(ROBOTS) as out:
+        out.write(robots_txt(urls))
     if memo is not None:
         memo.sheets = kept
         memo.json = texts.made
@@ -636,7 +677,20 @@ def write_downloads(
 
 def facts_csv(runs: list[SheetRun]) -> bytes:
     """facts.csv of these sheets: a header row, then a row per fact."""
-    return CSV_HEADER.encode("utf-8") + b"".join(r.csv for r in runs)
+    return CSV_START + b"".join(r.csv for r in runs)
+
+
+def robots_txt(urls: Urls) -> bytes:
+    """robots.txt: everything may be crawled; ``Sitemap:`` only when its URL can be absolute.
+
+    The Sitemap line must be an absolute URL (sitemaps.org), so without ``site_url`` it is
+    left out. Crawlers read robots.txt only at the root of a host: for a site published
+    under a sub-path, the host's own robots.txt is the one that counts.
+    """
+    lines = ["User-agent: *", "Allow: /"]
+    if urls.site_url is not None:
+        lines.append(f"Sitemap: {urls.url(SITEMAP)}")
+    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
@@ -647,6 +701,11 @@ _TEXT = {"type": "string"}
 _NUMBER = {"type": "number"}
 _DATE = {"type": "string", "pattern": "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"}
 _TEXTS = {"type": "array", "items": _TEXT}
+_URL = {
+    "type": "string",
+    "description": "The page's address: absolute when the site's site_url is set, "
+    "else relative to the site's root.",
+}
 _DERIVED = {
     "type": "array",
     "items": {
@@ -776,6 +835,7 @@ def download_schema() -> dict[str, Any]:
             "citations": {"type": "array", "minItems": 1, "items": citation},
             "page": _TEXT,
             "anchor": _TEXT,
+            "url": _URL,
         },
     }
     source = {
@@ -809,6 +869,7 @@ def download_schema() -> dict[str, Any]:
                 },
             },
             "page": _TEXT,
+            "url": _URL,
         },
     }
     sheet = {
@@ -833,6 +894,7 @@ def download_schema() -> dict[str, Any]:
             },
             "derived": _DERIVED,
             "page": _TEXT,
+            "url": _URL,
         },
     }
     return {

@@ -17,7 +17,14 @@ from typing import Any, BinaryIO
 import jinja2
 from markupsafe import Markup
 
-from generator.analysis.views import SiteView, archive_segments, sheet_key, source_key
+from generator.analysis.views import (
+    FactView,
+    SheetView,
+    SiteView,
+    archive_segments,
+    sheet_key,
+    source_key,
+)
 from generator.content import wording
 from generator.content.format import json_schemas, reference
 from generator.downloads import exports
@@ -26,9 +33,11 @@ from generator.paths import (
     HOME,
     SITE_CORRECTIONS_FEED,
     SOURCES_INDEX,
+    Urls,
     corrections_feed,
     corrections_page,
     differences_page,
+    fact_page,
     final_link,
     relative,
     sheet_page,
@@ -71,6 +80,9 @@ class RenderedSite:
     """Search entries for the fact pages (see :mod:`generator.render.search`)."""
     search_pages: set[str] = field(default_factory=set)
     """Pages fully described by ``search``: the engine need not index them itself."""
+    dates: dict[str, str] = field(default_factory=dict)
+    """Page path -> the date it last changed (YYYY-MM-DD, from the git history), for the
+    sitemap; a page without one (no history) gets the engine's build date."""
 
 
 def heading_attrs(anchor: str, *classes: str) -> Markup:
@@ -82,9 +94,17 @@ def heading_attrs(anchor: str, *classes: str) -> Markup:
 class Templates:
     """The Jinja2 environment: editor text is escaped by default, never evaluated."""
 
-    def __init__(self, directory: str | os.PathLike[str], *, directory_urls: bool = True) -> None:
+    def __init__(
+        self,
+        directory: str | os.PathLike[str],
+        *,
+        directory_urls: bool = True,
+        site_url: str | None = None,
+    ) -> None:
         self.directory = Path(directory)
         self.directory_urls = directory_urls
+        self.urls = Urls(site_url, directory_urls)
+        self.site_url = self.urls.site_url
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(self.directory)),
             autoescape=False,
@@ -107,6 +127,7 @@ class Templates:
                 "csv_columns": exports.CSV_COLUMNS,
                 "format_name": exports.FORMAT_NAME,
                 "format_version": exports.FORMAT_VERSION,
+                "urls": self.urls,
             }
         )
         self.env.filters.update(
@@ -176,6 +197,7 @@ def render_site(
             "corrections_feed": corrections_feed,
             "site_corrections_feed": SITE_CORRECTIONS_FEED,
             "source": source_page,
+            "fact": fact_page,
         },
     }
     kept: dict[str, tuple[tuple[object, ...], str, object]] = {}
@@ -222,6 +244,14 @@ def render_site(
         page(fixes_path, key, "corrections.md.j2", view=sheet, sheet=sheet)
         if len(view.sheets) <= NAV_SHEETS:
             site.nav.append((sheet.sheet.title, [path, diff_path, fixes_path]))
+        for f in sheet.facts:  # a page of its own for each fact, to share (not in the nav)
+            page(
+                fact_page(sheet.id, f.id),
+                functools.partial(_fact_key, f, sheet),
+                "factpage.md.j2",
+                sheet=sheet,
+                f=f,
+            )
     page(
         SOURCES_INDEX,
         lambda: tuple(
@@ -243,14 +273,18 @@ def render_site(
     tasks: list[Callable[[], Any]]
     if out_dir is None:
         downloads_task = functools.partial(
-            exports.downloads, view, memo, directory_urls=templates.directory_urls
+            exports.downloads,
+            view,
+            memo,
+            directory_urls=templates.directory_urls,
+            site_url=templates.site_url,
         )
         tasks = [*(task for _, task in pending), downloads_task]
     else:
         tasks = [
             *(functools.partial(_page_to_file, t, out_dir / "pages" / p) for p, t in pending),
             functools.partial(
-                _downloads_to_disk, view, out_dir / "files", directory_urls=templates.directory_urls
+                _downloads_to_disk, view, out_dir / "files", templates.urls
             ),
         ]
     *markdowns, downloads = fork_map(tasks, jobs if memo is None else 1)
@@ -264,6 +298,7 @@ def render_site(
     site.downloads.update(downloads)
     site.search = _search(view, memo)
     site.search_pages = indexed_pages(view)
+    site.dates = page_dates(view)
     for name, schema in json_schemas().items():
         site.downloads[f"schemas/{name}"] = exports.dump_json(schema, pretty=True)
     site.downloads[f"schemas/facts-download.v{exports.FORMAT_VERSION}.schema.json"] = (
@@ -285,9 +320,7 @@ def _page_to_file(render: Callable[[], str], target: Path) -> str | OnDisk:
     return _write(target, data)
 
 
-def _downloads_to_disk(
-    view: SiteView, folder: Path, *, directory_urls: bool = True
-) -> dict[str, OnDisk]:
+def _downloads_to_disk(view: SiteView, folder: Path, urls: Urls) -> dict[str, OnDisk]:
     """Write the downloads under ``folder`` as they are made (a build keeps none in memory)."""
     written: dict[str, OnDisk] = {}
 
@@ -297,8 +330,48 @@ def _downloads_to_disk(
         written[path] = OnDisk(target)
         return open(target, "wb")
 
-    exports.write_downloads(view, open_file, directory_urls=directory_urls)
+    exports.write_downloads(
+        view, open_file, directory_urls=urls.directory_urls, site_url=urls.site_url
+    )
     return written
+
+
+def _fact_key(fact: FactView, sheet: SheetView) -> tuple[object, ...]:
+    """What a fact's own page is made from: the fact, and its sheet's title and date."""
+    return (fact, sheet.sheet, sheet.updated)
+
+
+def page_dates(view: SiteView) -> dict[str, str]:
+    """When each page last changed, from the git history (none without one).
+
+    A sheet's pages: the newest change to the sheet or any of its facts; a fact's page:
+    the fact's; a source's page: its record's or its
+    archived text's; the front page, the sources' list and the format page: the newest
+    of all.
+    """
+    history = view.history
+    if not history.available:
+        return {}
+    dates: dict[str, str] = {}
+    for sheet in view.sheets:
+        own = history.sheet_updated.get(sheet.history_dir)
+        newest = max(filter(None, (own, *(f.changed_on for f in sheet.facts))), default=None)
+        if newest is None:
+            continue
+        for path in (sheet_page(sheet.id), differences_page(sheet.id), corrections_page(sheet.id)):
+            dates[path] = newest
+        for f in sheet.facts:
+            if f.changed_on:
+                dates[fact_page(sheet.id, f.id)] = f.changed_on
+    for source in view.sources:
+        changed = history.source_updated.get(source.id)
+        if changed:
+            dates[source_page(source.id)] = changed
+    if dates:
+        newest = max(dates.values())
+        for path in (HOME, SOURCES_INDEX, FORMAT_PAGE):
+            dates[path] = newest
+    return dates
 
 
 def _write(target: Path, data: bytes) -> OnDisk:

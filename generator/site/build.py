@@ -68,10 +68,39 @@ class BuildResult:
     pages: int = 0
 
 
+NO_SITE_URL = (
+    "mkdocs.yml has no site_url: the sitemap lists no page, pages have no canonical link "
+    "and the downloads, feeds and JSON-LD carry relative URLs; set site_url to the "
+    "address the site is published at"
+)
+
+
+def site_url_problem(project: Project) -> Problem | None:
+    """What a build for publishing (``--publish``, plugin option ``publish``) lacks."""
+    if project.site_url is not None:
+        return None
+    return Problem(
+        Loc(display_path(project.config_file)),
+        NO_SITE_URL.replace("mkdocs.yml has no site_url", "site_url is required to publish"),
+    )
+
+
 def build_site(
-    project: Project, *, site_dir: Path | None = None, strict: bool = True
+    project: Project,
+    *,
+    site_dir: Path | None = None,
+    strict: bool = True,
+    publish: bool = False,
 ) -> BuildResult:
-    """Generate and build; on any problem return it and leave ``site_dir`` as it was."""
+    """Generate and build; on any problem return it and leave ``site_dir`` as it was.
+
+    ``publish`` (or the plugin's ``publish`` option): a project without ``site_url`` is a
+    problem, found before anything is built.
+    """
+    if publish or project.publish:
+        missing = site_url_problem(project)
+        if missing is not None:
+            return BuildResult([missing])
     target = (site_dir or project.site_dir).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     # the pages' Markdown and the downloads, written where they are rendered (next to
@@ -135,6 +164,7 @@ def _generate(project: Project, scratch: Path | None) -> tuple[Generated, int | 
         jobs=_jobs(project),
         out_dir=scratch,
         history=project.history,
+        site_url=project.site_url,
     )
     newest = newest_as_of(generated.loaded.content) if generated.loaded is not None else None
     generated.loaded = generated.findings = None

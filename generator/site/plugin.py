@@ -81,7 +81,7 @@ from watchdog.observers.api import BaseObserver
 from generator import speed
 from generator.content.model import Content
 from generator.generate import Generated, Memo, generate
-from generator.paths import HOME
+from generator.paths import HOME, normal_site_url
 from generator.problems import Problem, format_problems
 from generator.render.escaping import attr
 from generator.render.pages import OnDisk, RenderedSite
@@ -134,6 +134,9 @@ class FactsheetConfig(base.Config):
     history = c.Choice(HISTORY_POLICIES, default="require")
     """A shallow git history of the content: fail the build (``require``), or build
     without change dates (``allow-shallow``); see generator.analysis.history."""
+    publish = c.Type(bool, default=False)
+    """Strict publishing mode: a build without ``site_url`` fails (``factsheet build
+    --publish`` does the same); otherwise ``factsheet build`` warns."""
 
 
 class MemoryBytecodeCache(jinja2.BytecodeCache):
@@ -341,6 +344,11 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
             self.collector.build_started()
             self.last_build = None  # set again when this build has gone through
         base_dir = Path(config.config_file_path or ".").resolve().parent
+        if self.config.publish and not config.site_url and not self.serving:
+            raise PluginError(
+                "site_url is required to publish (the factsheet plugin's option 'publish' "
+                "is true): set site_url in mkdocs.yml to the address the site is published at"
+            )
         self.content_dir = (base_dir / self.config.content_dir).resolve()
         self.templates_dir = (base_dir / self.config.templates_dir).resolve()
         jieba = sys.modules.get("jieba")  # loaded by Material's search for Chinese text
@@ -352,13 +360,19 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
         if self.serving and self.memo is None:
             self.memo = Memo()
         generated = self.prepared
-        if generated is None or generated.directory_urls != config.use_directory_urls:
+        site_url = normal_site_url(config.site_url)
+        if (
+            generated is None
+            or generated.directory_urls != config.use_directory_urls
+            or generated.site_url != site_url
+        ):
             generated = generate(
                 self.content_dir,
                 self.templates_dir,
                 self.memo,
                 directory_urls=config.use_directory_urls,
                 history=self.history_policy,
+                site_url=site_url,
             )
         self.prepared = None
         self.last = generated
@@ -416,6 +430,9 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
         uri = page.file.src_uri
         if self.site is not None and uri in self.site.search_pages:
             page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
+        date = self.site.dates.get(uri) if self.site is not None else None
+        if date is not None:
+            page.update_date = date  # the sitemap's lastmod: when the page last changed
         if (
             self.config.raw_html_bypasses_markdown
             and self.site is not None
@@ -615,6 +632,7 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
                 self.memo,
                 directory_urls=last.config.use_directory_urls,
                 history=self.history_policy,
+                site_url=normal_site_url(last.config.site_url),
             )
             site = generated.site
             outputs: dict[str, str | bytes | OnDisk] = {}
