@@ -48,7 +48,7 @@ def test_assembled_downloads_equal_a_single_dump(project: Path) -> None:
 
 
 def read_csv(data: bytes) -> list[tuple[str, ...]]:
-    return [tuple(row) for row in csv.reader(io.StringIO(data.decode("utf-8"), newline=""))]
+    return [tuple(row) for row in csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))]
 
 
 def test_csv_rows_follow_the_records(project: Path) -> None:
