@@ -72,9 +72,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from generator.site.build import build_site
-
-    from generator.site.build import NO_SITE_URL
+    from generator.site.build import NO_SITE_URL, build_site
 
     project = _project(args)
     if project.site_url is None and not (args.publish or project.publish):

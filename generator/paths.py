@@ -112,10 +112,15 @@ class Urls:
         return f"{path}#{anchor}" if anchor else path
 
     def link(self, from_page: str, target: str, anchor: str | None = None) -> str:
-        """A link in a file published at ``from_page``: absolute with ``site_url``, else relative."""
+        """A link in a file published at ``from_page``: absolute with ``site_url``, else
+        relative to that file."""
         if self.site_url is not None:
             return self.url(target, anchor)
         return final_link(from_page, target, anchor, self.directory_urls)
+
+
+RELATIVE = Urls()
+"""No ``site_url``: relative URLs (the default of the writers)."""
 
 
 @functools.lru_cache(maxsize=65536)

@@ -17,13 +17,13 @@ import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 
-from .conftest import ROOT, SHEET_DIR, Run
+from .conftest import ROOT, SHEET_DIR
 from .test_atomic_build import snapshot
 from .test_roundtrip import parse, read_csv_rows, read_jsonld
 
@@ -136,7 +136,9 @@ def test_publish_mode_without_site_url_fails_and_leaves_the_site(relative: Publi
     config = relative.root / "mkdocs.yml"
     original = config.read_text(encoding="utf-8")
     try:
-        config.write_text(original.replace("  - factsheet\n", "  - factsheet:\n      publish: true\n"))
+        config.write_text(
+            original.replace("  - factsheet\n", "  - factsheet:\n      publish: true\n")
+        )
         run = _build(relative.root)
         assert run.returncode == 1 and "site_url is required to publish" in run.stderr
         assert snapshot(relative.site) == before
@@ -153,9 +155,12 @@ def test_downloads_carry_each_facts_permalink(published: Published) -> None:
         assert fact["url"] == f"{SHEET_URL}facts/{fact['id']}/"
         page = _local(site, fact["url"])
         assert page.is_file(), page
-    for kind in ("sheets", "sources"):
+    for kind, key in (("sheets", "url"), ("sources", "page_url")):
         for record in data[kind]:  # type: ignore[attr-defined]
-            assert record["url"].startswith(SITE_URL) and _local(site, record["url"]).is_file()
+            assert record[key].startswith(SITE_URL) and _local(site, record[key]).is_file()
+    for record in data["sources"]:  # type: ignore[attr-defined]
+        written = yaml.safe_load((ROOT / f"content/sources/{record['id']}.yaml").read_text())
+        assert record["url"] == written.get("url")  # the original's address, untouched
     rows = read_csv_rows(site / "facts.csv")
     assert {r["id"]: r["url"] for r in rows} == {f["id"]: f["url"] for f in facts}
     sheet_rows = read_csv_rows(site / f"sheets/{SHEET}/facts.csv")
@@ -254,7 +259,11 @@ def test_fact_page_has_card_citations_and_share_tags(published: Published) -> No
     assert card[0].find("details")[0].attrs.get("open") is not None
     assert len(tree.find("li", "fs-citation")) == 2
     assert tree.find("span", "fs-cite-text")
-    back = [a.attrs["href"] for a in tree.find("a") if a.attrs.get("href", "").endswith(f"#{EDITED_FACT}")]
+    back = [
+        a.attrs["href"]
+        for a in tree.find("a")
+        if a.attrs.get("href", "").endswith(f"#{EDITED_FACT}")
+    ]
     assert back and all(h.startswith("../../") for h in back)
     sheet = (published.site / f"sheets/{SHEET}/index.html").read_text(encoding="utf-8")
     assert f'id="{EDITED_FACT}"' in sheet  # the sheet keeps its anchors

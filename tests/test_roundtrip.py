@@ -1308,7 +1308,9 @@ def test_the_corrections_feeds_carry_each_retraction(crafted: Built) -> None:
 def test_every_fact_has_its_own_page_with_its_card_and_share_tags(built: Built) -> None:
     """facts.json, facts.csv and the JSON-LD give each fact's page; the page shows the
     fact's card as the sheet does, and its share tags carry the statement as written."""
-    json_urls = {f["id"]: f["url"] for f in json.loads((built.site / "facts.json").read_text())["facts"]}
+    json_urls = {
+        f["id"]: f["url"] for f in json.loads((built.site / "facts.json").read_text())["facts"]
+    }
     csv_urls = {r["id"]: r["url"] for r in read_csv_rows(built.site / "facts.csv")}
     assert json_urls == csv_urls
     for sheet, page in sheet_pages(built):

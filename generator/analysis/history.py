@@ -175,8 +175,15 @@ def read_history(content_dir: str | os.PathLike[str]) -> History:
 
 def _source_dates(history: History, top: Path, sources: str) -> None:
     """Each source's last change: the newest commit that touched its YAML or its text."""
-    log = _git(top, "log", "--no-renames", "--format=%x1e%H%x1f%ct%x1f%P%x1f%s", "--name-only",
-               "--", sources)
+    log = _git(
+        top,
+        "log",
+        "--no-renames",
+        "--format=%x1e%H%x1f%ct%x1f%P%x1f%s",
+        "--name-only",
+        "--",
+        sources,
+    )
     for _, stamp, _, _, paths in _parse_log(log):  # newest first
         date = datetime.fromtimestamp(stamp, timezone.utc).strftime("%Y-%m-%d")
         for path in paths:

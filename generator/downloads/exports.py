@@ -23,6 +23,7 @@ from generator.content.fields import PartialDate
 from generator.content.model import Author, Derivation, Source
 from generator.downloads.feeds import sheet_feed, site_feed
 from generator.paths import (
+    RELATIVE,
     ROBOTS,
     SITE_CORRECTIONS_FEED,
     SITEMAP,
@@ -42,7 +43,8 @@ FORMAT_VERSION = 2
 """2: ``differences`` lists kinds (number, qualifier, speaker, names, date) and ``disputed``
 is true only for conflicting ones; speakers may be unstated (``speaker_unstated``).
 Since added, compatibly (readers of version 2 ignore what they do not know): ``url`` on
-facts, sheets and sources (and facts.csv's last column), absolute with ``site_url``."""
+facts and sheets, ``page_url`` on sources (whose ``url`` is the original's), the address
+of its page on the site, absolute with ``site_url``; facts.csv's last column, ``url``."""
 
 CSV_COLUMNS = (
     "id",
@@ -119,7 +121,7 @@ def _date(value: PartialDate | None) -> str | None:
     return value.iso() if value is not None else None
 
 
-def fact_record(fact: FactView, urls: Urls = Urls()) -> dict[str, Any]:
+def fact_record(fact: FactView, urls: Urls = RELATIVE) -> dict[str, Any]:
     f = fact.fact
     value = None
     if f.value is not None:
@@ -224,7 +226,7 @@ def _states(states: Any) -> dict[str, Any] | None:
     return {k: v for k, v in out.items() if v is not None}
 
 
-def source_record(source: Source, origins: list[str], urls: Urls = Urls()) -> dict[str, Any]:
+def source_record(source: Source, origins: list[str], urls: Urls = RELATIVE) -> dict[str, Any]:
     return {
         "id": source.id,
         "title": source.title,
@@ -246,7 +248,7 @@ def source_record(source: Source, origins: list[str], urls: Urls = Urls()) -> di
             "sha256": source.archive.sha256,
         },
         "page": source_page(source.id),
-        "url": urls.url(source_page(source.id)),
+        "page_url": urls.url(source_page(source.id)),
     }
 
 
@@ -271,7 +273,7 @@ def csl_name(author: Author) -> dict[str, str]:
     return {k: v for k, v in parts.items() if v is not None}
 
 
-def sheet_record(sheet: SheetView, urls: Urls = Urls()) -> dict[str, Any]:
+def sheet_record(sheet: SheetView, urls: Urls = RELATIVE) -> dict[str, Any]:
     s = sheet.sheet
     return {
         "id": s.id,
@@ -310,7 +312,7 @@ class Encoded:
 
 
 def encode_facts(
-    site: SiteView, memo: DownloadMemo | None = None, urls: Urls = Urls()
+    site: SiteView, memo: DownloadMemo | None = None, urls: Urls = RELATIVE
 ) -> dict[str, Encoded]:
     """Every fact's record, encoded; with a memo, kept for fact views that did not change."""
     last = memo.records if memo is not None else {}
@@ -354,7 +356,7 @@ class SheetRun:
 
 
 def facts_document(
-    site: SiteView, sheets: list[SheetView], records: Records, urls: Urls = Urls()
+    site: SiteView, sheets: list[SheetView], records: Records, urls: Urls = RELATIVE
 ) -> dict[str, Any]:
     """The facts.json document of these sheets (what :func:`facts_json` writes)."""
     facts = [f for sheet in sheets for f in sheet.facts]
@@ -423,7 +425,7 @@ class JsonTexts:
 
 
 def facts_json(
-    site: SiteView, runs: list[SheetRun], texts: JsonTexts | None = None, urls: Urls = Urls()
+    site: SiteView, runs: list[SheetRun], texts: JsonTexts | None = None, urls: Urls = RELATIVE
 ) -> bytes:
     """facts.json of these sheets: ``dump_json(facts_document(...))``, from encoded parts."""
     head = _facts_json_head(site, [r.sheet for r in runs], texts or JsonTexts(), urls)
@@ -869,7 +871,7 @@ def download_schema() -> dict[str, Any]:
                 },
             },
             "page": _TEXT,
-            "url": _URL,
+            "page_url": _URL,
         },
     }
     sheet = {

@@ -45,10 +45,11 @@ from generator.analysis.changes import Change, History
 from generator.analysis.views import SheetView
 from generator.paths import (
     HOME,
+    RELATIVE,
     SITE_CORRECTIONS_FEED,
+    Urls,
     corrections_feed,
     corrections_page,
-    Urls,
     sheet_page,
 )
 
@@ -185,7 +186,7 @@ def _feed(
     return data + b"\n"
 
 
-def sheet_feed(sheet: SheetView, *, urls: Urls = Urls()) -> bytes:
+def sheet_feed(sheet: SheetView, *, urls: Urls = RELATIVE) -> bytes:
     """``sheets/ID/corrections.xml``: the sheet's corrections page as a feed."""
     return _feed(
         path=corrections_feed(sheet.id),
@@ -199,7 +200,7 @@ def sheet_feed(sheet: SheetView, *, urls: Urls = Urls()) -> bytes:
     )
 
 
-def site_feed(sheets: list[SheetView], *, urls: Urls = Urls()) -> bytes:
+def site_feed(sheets: list[SheetView], *, urls: Urls = RELATIVE) -> bytes:
     """``corrections.xml``: every sheet's corrections, newest first."""
     history = sheets[0].history if sheets else History(False, "there is no sheet")
     by_dir = {sheet.history_dir: sheet for sheet in sheets}

@@ -39,7 +39,7 @@ from generator.analysis.views import FactView, SheetView
 from generator.content import wording
 from generator.content.model import Author, Source
 from generator.downloads.exports import json_number
-from generator.paths import Urls, fact_page, sheet_page
+from generator.paths import RELATIVE, Urls, fact_page, sheet_page
 
 
 def person_or_organisation(author: Author) -> dict[str, Any]:
@@ -96,7 +96,7 @@ def _quantity(fact: FactView) -> dict[str, Any] | None:
     return out
 
 
-def claim(fact: FactView, urls: Urls = Urls()) -> dict[str, Any]:
+def claim(fact: FactView, urls: Urls = RELATIVE) -> dict[str, Any]:
     f = fact.fact
     if urls.site_url is not None:
         ident, url = urls.url(sheet_page(f.sheet), f.id), urls.url(fact_page(f.sheet, f.id))
@@ -151,7 +151,7 @@ def _version(fact: FactView, version: Version) -> dict[str, Any]:
     return out
 
 
-def sheet_graph(sheet: SheetView, urls: Urls = Urls()) -> dict[str, Any]:
+def sheet_graph(sheet: SheetView, urls: Urls = RELATIVE) -> dict[str, Any]:
     where: dict[str, str] = {}
     if urls.site_url is not None:
         where = {"@id": urls.url(sheet_page(sheet.id)), "url": urls.url(sheet_page(sheet.id))}

@@ -31,6 +31,7 @@ from generator.downloads import exports
 from generator.paths import (
     FORMAT_PAGE,
     HOME,
+    RELATIVE,
     SITE_CORRECTIONS_FEED,
     SOURCES_INDEX,
     Urls,
@@ -80,6 +81,9 @@ class RenderedSite:
     """Search entries for the fact pages (see :mod:`generator.render.search`)."""
     search_pages: set[str] = field(default_factory=set)
     """Pages fully described by ``search``: the engine need not index them itself."""
+    unsearched: set[str] = field(default_factory=set)
+    """Pages left out of the search index altogether (each fact's own page: a search
+    lands on the fact on its sheet)."""
     dates: dict[str, str] = field(default_factory=dict)
     """Page path -> the date it last changed (YYYY-MM-DD, from the git history), for the
     sitemap; a page without one (no history) gets the engine's build date."""
@@ -245,6 +249,7 @@ def render_site(
         if len(view.sheets) <= NAV_SHEETS:
             site.nav.append((sheet.sheet.title, [path, diff_path, fixes_path]))
         for f in sheet.facts:  # a page of its own for each fact, to share (not in the nav)
+            site.unsearched.add(fact_page(sheet.id, f.id))
             page(
                 fact_page(sheet.id, f.id),
                 functools.partial(_fact_key, f, sheet),
@@ -283,9 +288,7 @@ def render_site(
     else:
         tasks = [
             *(functools.partial(_page_to_file, t, out_dir / "pages" / p) for p, t in pending),
-            functools.partial(
-                _downloads_to_disk, view, out_dir / "files", templates.urls
-            ),
+            functools.partial(_downloads_to_disk, view, out_dir / "files", templates.urls),
         ]
     *markdowns, downloads = fork_map(tasks, jobs if memo is None else 1)
     for (path, _), markdown in zip(pending, markdowns, strict=True):
@@ -320,7 +323,7 @@ def _page_to_file(render: Callable[[], str], target: Path) -> str | OnDisk:
     return _write(target, data)
 
 
-def _downloads_to_disk(view: SiteView, folder: Path, urls: Urls) -> dict[str, OnDisk]:
+def _downloads_to_disk(view: SiteView, folder: Path, urls: Urls = RELATIVE) -> dict[str, OnDisk]:
     """Write the downloads under ``folder`` as they are made (a build keeps none in memory)."""
     written: dict[str, OnDisk] = {}
 

@@ -645,7 +645,10 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
                 or self.memo.templates_signature != templates
                 or outputs.keys() != self.previous.keys()
                 or _nav(site) != self.previous_nav
-                or any(p in site.pages and p not in site.search_pages for p in changed)
+                or any(
+                    p in site.pages and p not in site.search_pages and p not in site.unsearched
+                    for p in changed
+                )
             ):
                 self.prepared = generated  # the full rebuild takes it as it is
                 return False
