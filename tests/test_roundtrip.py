@@ -881,10 +881,11 @@ def _search_text(text: str) -> str:
 
 
 def read_cards(page: Path) -> dict[str, dict[str, Any]]:
-    """Each fact card of a sheet page: its statement, and the retraction and dispute it shows."""
+    """Each fact card of a page (a sheet's, or a fact's own, where its title is an h2): its
+    statement, and the retraction and dispute it shows."""
     out: dict[str, dict[str, Any]] = {}
     for card in parse(page).find("article", "fs-fact"):
-        title = card.find("h3", "fs-fact-title")[0]
+        title = (card.find("h3", "fs-fact-title") or card.find("h2", "fs-fact-title"))[0]
         flag = card.find("p", "fs-flag--retracted")
         retraction = None
         if flag:
