@@ -22,7 +22,9 @@ MkDocs events used (see https://www.mkdocs.org/dev-guide/plugins/#events):
                 its worker's rendering when its Markdown is exactly the one rendered.
 ``on_page_markdown`` marks the fact pages so that Material's search skips parsing their
                 HTML (the generator describes their sections itself,
-                :mod:`generator.render.search`),
+                :mod:`generator.render.search`), gives each page the date it last
+                changed in the git history (``page.update_date``, a public attribute of
+                MkDocs' Page, which the sitemap's ``lastmod`` prints),
                 and sets the generator's raw HTML blocks aside (:mod:`generator.site.rawhtml`);
 ``on_page_content`` puts them back into the page's HTML, and their ids into its anchors;
                 then, in a build, keeps a fact page's HTML aside on disk until the theme
