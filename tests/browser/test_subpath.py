@@ -159,6 +159,8 @@ def test_fact_page_and_its_way_back(visit: tuple[Page, PageLog], served: str) ->
     og = page.locator("meta[property='og:url']").get_attribute("content")
     assert og == served + f"{SHEET}facts/{FACT}/"
     assert page.locator("details.fs-fact-more").evaluate("d => d.open")
+    cite = page.locator(".fs-cite-text").inner_text()
+    assert cite.endswith(f". {og}"), cite  # the cite line gives the fact page's own address
     page.locator("a", has_text="See this fact in its place on the sheet").click()
     page.wait_for_url(lambda url: urlsplit(url).fragment == FACT)
     assert urlsplit(page.url).path == PREFIX + SHEET
