@@ -340,8 +340,16 @@ def _downloads_to_disk(view: SiteView, folder: Path, urls: Urls = RELATIVE) -> d
 
 
 def _fact_key(fact: FactView, sheet: SheetView) -> tuple[object, ...]:
-    """What a fact's own page is made from: the fact, and its sheet's title and date."""
-    return (fact, sheet.sheet, sheet.updated)
+    """What a fact's own page is made from: the fact, its sheet's record and date, and
+    what its card takes from the rest of the sheet (how many sources the sheet has; the
+    other facts its calculations name, compared by value)."""
+    return (
+        fact,
+        sheet.sheet,
+        sheet.updated,
+        len(sheet.sources),
+        *sheet.derivations(fact.fact.derived),
+    )
 
 
 def page_dates(view: SiteView) -> dict[str, str]:
