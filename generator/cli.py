@@ -72,11 +72,12 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from generator.site.build import NO_SITE_URL, build_site
+    from generator.site.build import build_site, site_url_warning
 
     project = _project(args)
-    if project.site_url is None and not (args.publish or project.publish):
-        print(f"warning: {NO_SITE_URL}", file=sys.stderr)
+    warning = site_url_warning(project)
+    if warning is not None and not (args.publish or project.publish):
+        print(warning, file=sys.stderr)
     started = time.perf_counter()
     result = build_site(project, strict=not args.no_strict, publish=args.publish)
     if result.problems:

@@ -68,11 +68,18 @@ class BuildResult:
     pages: int = 0
 
 
-NO_SITE_URL = (
-    "mkdocs.yml has no site_url: the sitemap lists no page, pages have no canonical link "
-    "and the downloads, feeds and JSON-LD carry relative URLs; set site_url to the "
-    "address the site is published at"
+WITHOUT_SITE_URL = (
+    "the sitemap lists no page, pages have no canonical link and the downloads, feeds and "
+    "JSON-LD carry relative URLs; set site_url to the address the site is published at"
 )
+"""What a build without ``site_url`` lacks (the warning's and the error's reason)."""
+
+
+def site_url_warning(project: Project) -> str | None:
+    """The one line ``factsheet build`` prints when ``site_url`` is not set."""
+    if project.site_url is not None:
+        return None
+    return f"warning: {project.config_file.name} has no site_url: {WITHOUT_SITE_URL}"
 
 
 def site_url_problem(project: Project) -> Problem | None:
@@ -81,7 +88,7 @@ def site_url_problem(project: Project) -> Problem | None:
         return None
     return Problem(
         Loc(display_path(project.config_file)),
-        NO_SITE_URL.replace("mkdocs.yml has no site_url", "site_url is required to publish"),
+        f"site_url is required to publish: {WITHOUT_SITE_URL}",
     )
 
 
