@@ -73,11 +73,14 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from generator.site.build import build_site
+    from generator.site.build import build_site, site_url_warning
 
     project = _project(args)
+    warning = site_url_warning(project)
+    if warning is not None and not (args.publish or project.publish):
+        print(warning, file=sys.stderr)
     started = time.perf_counter()
-    result = build_site(project, strict=not args.no_strict)
+    result = build_site(project, strict=not args.no_strict, publish=args.publish)
     if result.problems:
         print("build stopped; the published site was left as it was.", file=sys.stderr)
         return _report(result.problems)
@@ -401,6 +404,12 @@ def make_parser() -> argparse.ArgumentParser:
         "--no-strict",
         action="store_true",
         help="do not treat MkDocs warnings (broken links or anchors) as errors",
+    )
+    p.add_argument(
+        "--publish",
+        action="store_true",
+        help="strict publishing mode: a missing site_url in mkdocs.yml is an error (exit 1, "
+        "the site untouched), not a warning (plugin option: 'publish: true')",
     )
     _add_history(p)
     p.set_defaults(func=cmd_build)

@@ -27,6 +27,7 @@ from generator.checks import PLAIN as CHECKS
 from generator.checks import CheckSteps, Findings, run_checks
 from generator.content.loader import PLAIN as LOAD
 from generator.content.loader import LoadResult, LoadSteps, load_content
+from generator.paths import normal_site_url
 from generator.problems import Loc, Problem, display_path
 from generator.render.pages import PLAIN as PAGES
 from generator.render.pages import PageSteps, RenderedSite, Templates, render_site, template_dirs
@@ -62,7 +63,9 @@ class Memo:
         self.history = (key, history) if key is not None else None
         return history
 
-    def templates_for(self, directory: Path, directory_urls: bool) -> Templates:
+    def templates_for(
+        self, directory: Path, directory_urls: bool, site_url: str | None = None
+    ) -> Templates:
         """The Jinja environment, made again (with fresh page memos) when a template changed."""
         signature = tuple(
             sorted(
@@ -76,8 +79,9 @@ class Memo:
             self.templates is None
             or signature != self.templates_signature
             or self.templates.directory_urls != directory_urls
+            or self.templates.site_url != normal_site_url(site_url)
         ):
-            self.templates = Templates(directory, directory_urls=directory_urls)
+            self.templates = Templates(directory, directory_urls=directory_urls, site_url=site_url)
             self.templates_signature = signature
             self.pages = memoised(PAGES)
         return self.templates
@@ -92,6 +96,7 @@ class Generated:
     loaded: LoadResult | None = None
     findings: Findings | None = None
     directory_urls: bool = True
+    site_url: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -152,6 +157,7 @@ def generate(
     jobs: int = 1,
     out_dir: Path | None = None,
     history: str = "require",
+    site_url: str | None = None,
 ) -> Generated:
     """Run the whole pipeline; ``memo`` (kept by the caller) makes reruns incremental.
 
@@ -160,11 +166,15 @@ def generate(
     With ``out_dir``, pages and downloads are written there rather than kept in memory
     (:class:`generator.render.pages.OnDisk`); the caller removes it. ``history`` is what to do
     with a shallow git history (:data:`generator.site.project.HISTORY_POLICIES`): ``require`` makes
-    it a problem, ``allow-shallow`` builds without change dates.
+    it a problem, ``allow-shallow`` builds without change dates. ``site_url`` (MkDocs'
+    setting) makes every URL in the downloads, feeds and JSON-LD absolute.
     """
     with gc_paused():
-        result = _generate(content_dir, templates_dir, memo, directory_urls, jobs, out_dir, history)
+        result = _generate(
+            content_dir, templates_dir, memo, directory_urls, jobs, out_dir, history, site_url
+        )
     result.directory_urls = directory_urls
+    result.site_url = normal_site_url(site_url)
     return result
 
 
@@ -176,6 +186,7 @@ def _generate(
     jobs: int = 1,
     out_dir: Path | None = None,
     history_policy: str = "require",
+    site_url: str | None = None,
 ) -> Generated:
     loaded, findings = _check(content_dir, memo)
     problems = sorted([*loaded.problems, *findings.problems])
@@ -188,9 +199,9 @@ def _generate(
         return result
     try:
         if memo is not None:
-            templates = memo.templates_for(Path(templates_dir), directory_urls)
+            templates = memo.templates_for(Path(templates_dir), directory_urls, site_url)
         else:
-            templates = Templates(templates_dir, directory_urls=directory_urls)
+            templates = Templates(templates_dir, directory_urls=directory_urls, site_url=site_url)
         if memo is not None:
             next_run(memo.views)
         view = build_views(loaded.content, findings.quotes, history, memo.views if memo else VIEWS)

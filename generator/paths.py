@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import posixpath
+from dataclasses import dataclass
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -53,9 +54,18 @@ SITE_CORRECTIONS_FEED = "corrections.xml"
 """Every sheet's corrections as one Atom feed."""
 
 
+def fact_page(sheet_id: str, fact_id: str) -> str:
+    """A fact's own page (its stable, shareable URL): ``sheets/SHEET/facts/FACT/``."""
+    return f"{SHEETS_DIR}/{sheet_id}/facts/{fact_id}.md"
+
+
 def source_page(source_id: str) -> str:
     return f"{SOURCES_DIR}/{source_id}.md"
 
+
+ROBOTS = "robots.txt"
+SITEMAP = "sitemap.xml"
+"""Written by MkDocs itself (with the URL of every page when ``site_url`` is set)."""
 
 SOURCES_INDEX = f"{SOURCES_DIR}/index.md"
 HOME = "index.md"
@@ -88,6 +98,47 @@ def page_url(path: str, directory_urls: bool) -> str:
     if stem.endswith("/index"):
         return stem[: -len("index")]
     return stem + "/"
+
+
+def normal_site_url(site_url: str | None) -> str | None:
+    """``site_url`` as MkDocs uses it (ending in ``/``); None when it is not set."""
+    if not site_url:
+        return None
+    return site_url if site_url.endswith("/") else site_url + "/"
+
+
+@dataclass(frozen=True)
+class Urls:
+    """Where pages are published: relative to the site root, or absolute with ``site_url``.
+
+    With ``site_url`` (MkDocs' setting, ``https://example.org/factsheets/``) every
+    download, feed and JSON-LD link is absolute; without it they stay relative (to the
+    site's root, or to the file they are in), as the site may be published anywhere.
+    """
+
+    site_url: str | None = None
+    directory_urls: bool = True
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "site_url", normal_site_url(self.site_url))
+
+    def url(self, target: str, anchor: str | None = None) -> str:
+        """A page's (or file's) address: absolute with ``site_url``, else from the site root."""
+        path = page_url(target, self.directory_urls)
+        if self.site_url is not None:
+            path = self.site_url + path
+        return f"{path}#{anchor}" if anchor else path
+
+    def link(self, from_page: str, target: str, anchor: str | None = None) -> str:
+        """A link in a file published at ``from_page``: absolute with ``site_url``, else
+        relative to that file."""
+        if self.site_url is not None:
+            return self.url(target, anchor)
+        return final_link(from_page, target, anchor, self.directory_urls)
+
+
+RELATIVE = Urls()
+"""No ``site_url``: relative URLs (the default of the writers)."""
 
 
 @functools.lru_cache(maxsize=65536)

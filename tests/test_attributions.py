@@ -448,7 +448,7 @@ def _claims(page: str) -> dict[str, dict[str, Any]]:
 
 
 def _csv(built: Path) -> dict[str, dict[str, str]]:
-    rows = csv.DictReader(io.StringIO((built / "facts.csv").read_text("utf-8")))
+    rows = csv.DictReader(io.StringIO((built / "facts.csv").read_text("utf-8-sig")))
     return {r["id"]: r for r in rows}
 
 

@@ -265,7 +265,7 @@ def test_downloads_validate_against_their_documented_format(built: Path) -> None
     jsonschema.Draft202012Validator.check_schema(schema)
     for path in ("facts.json", "sheets/china-self-media-2023/facts.json"):
         jsonschema.validate(json.loads((built / path).read_text("utf-8")), schema)
-    rows = list(csv.reader(io.StringIO((built / "facts.csv").read_text("utf-8"))))
+    rows = list(csv.reader(io.StringIO((built / "facts.csv").read_text("utf-8-sig"))))
     assert tuple(rows[0]) == CSV_COLUMNS
     assert len(rows) == 24 and all(len(r) == len(CSV_COLUMNS) for r in rows)
     by_id = {r[0]: dict(zip(CSV_COLUMNS, r, strict=True)) for r in rows[1:]}

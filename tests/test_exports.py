@@ -48,7 +48,7 @@ def test_assembled_downloads_equal_a_single_dump(project: Path) -> None:
 
 
 def read_csv(data: bytes) -> list[tuple[str, ...]]:
-    return [tuple(row) for row in csv.reader(io.StringIO(data.decode("utf-8"), newline=""))]
+    return [tuple(row) for row in csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))]
 
 
 def test_csv_rows_follow_the_records(project: Path) -> None:
@@ -90,12 +90,16 @@ def test_a_sheets_sources_keep_the_content_order(tmp_path: Path) -> None:
 
 
 def test_a_build_writes_the_same_downloads_as_it_makes_them(project: Path, tmp_path: Path) -> None:
+    from generator.paths import Urls
     from generator.render.pages import _downloads_to_disk
 
     view = site_view(project)
-    in_memory = downloads(view)
-    written = _downloads_to_disk(view, tmp_path / "files")
-    assert list(written) == list(in_memory)  # same files, same order
-    for path, data in in_memory.items():
-        assert written[path].path == tmp_path / "files" / path
-        assert written[path].path.read_bytes() == data, path
+    for site_url in (None, "https://example.org/factsheets/"):
+        in_memory = downloads(view, site_url=site_url)
+        folder = tmp_path / f"files-{bool(site_url)}"
+        written = _downloads_to_disk(view, folder, Urls(site_url))
+        assert list(written) == list(in_memory)  # same files, same order
+        for path, data in in_memory.items():
+            assert written[path].path == folder / path
+            assert written[path].path.read_bytes() == data, path
+        assert (site_url or "sheets/") in in_memory["facts.json"].decode()

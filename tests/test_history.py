@@ -371,21 +371,27 @@ def test_feeds_without_history_are_valid_and_empty(cli: Callable[..., Run], proj
 
 def test_feeds_are_written_alike_in_memory_and_streamed(repo: Path, tmp_path: Path) -> None:
     from generator.downloads.exports import downloads
+    from generator.paths import Urls
     from generator.render.pages import _downloads_to_disk
 
     from .test_exports import site_view
 
     view = site_view(repo)
-    for directory_urls in (True, False):
-        in_memory = downloads(view, directory_urls=directory_urls)
-        folder = tmp_path / str(directory_urls)
-        written = _downloads_to_disk(view, folder, directory_urls=directory_urls)
+    site_url = "https://example.org/sub/"
+    for directory_urls, absolute in ((True, False), (False, False), (True, True)):
+        urls = Urls(site_url if absolute else None, directory_urls)
+        in_memory = downloads(view, directory_urls=directory_urls, site_url=urls.site_url)
+        folder = tmp_path / f"{directory_urls}-{absolute}"
+        written = _downloads_to_disk(view, folder, urls)
         assert list(written) == list(in_memory)
         for path, data in in_memory.items():
             assert written[path].path.read_bytes() == data, path
         feed = in_memory["sheets/china-self-media-2023/corrections.xml"]
         assert feed.count(b"<entry>") == 4
-        link = b"./#arrests-and-detentions" if directory_urls else b"index.html#arrests"
+        if absolute:
+            link = f"{site_url}sheets/china-self-media-2023/#arrests-and-detentions".encode()
+        else:
+            link = b"./#arrests-and-detentions" if directory_urls else b"index.html#arrests"
         assert link in feed
 
 

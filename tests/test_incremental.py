@@ -152,9 +152,10 @@ def test_old_files_are_trusted_by_stat_and_an_edit_redoes_one_fact(project: Path
     changed = sorted(k for k, f in now.items() if before.get(k) is not f)
     edited = next(k for k, f in now.items() if "for good" in f.statement)
     assert changed == [edited]
-    # its sheet's page, differences and corrections, and the page of each source it cites
+    # its sheet's page, differences and corrections, its own page, and the page of each
+    # source it cites (the other facts' own pages stay as they were)
     cited = {c.source for c in now[edited].citations}
-    assert rendered(memo) == 3 + len(cited)
+    assert rendered(memo) == 3 + 1 + len(cited)
 
 
 def test_citations_and_facts_removed_and_restored(project: Path) -> None:

@@ -52,7 +52,7 @@ def test_a_retracted_fact_is_retracted_in_every_output(project: Path) -> None:
     files, pages = result.site.downloads, result.site.pages
     for prefix in ("", f"sheets/{sheet.id}/"):
         facts = {f["id"]: f for f in json.loads(files[prefix + "facts.json"])["facts"]}
-        rows = list(csv.DictReader(io.StringIO(files[prefix + "facts.csv"].decode("utf-8"))))
+        rows = list(csv.DictReader(io.StringIO(files[prefix + "facts.csv"].decode("utf-8-sig"))))
         for row in rows:
             record = facts[row["id"]]
             if row["id"] in chosen:

@@ -51,6 +51,8 @@ pytestmark = pytest.mark.slow
 
 GENERATED_FACTS = 200
 CONTENT_SETS = ("bundled", "generated", "crafted")
+CRAFTED_SITE_URL = "https://example.org/crafted/"
+"""The crafted set is built with ``site_url`` (absolute URLs), the others without."""
 
 
 # --- the oracle: the content files as PyYAML reads them ------------------------------------------
@@ -322,6 +324,16 @@ class Built:
     content: Path
     site: Path
     record: Record
+    site_url: str | None = None
+
+    def url(self, path: str) -> str:
+        """The URL of a page (``sheets/x/``) as the downloads give it: absolute with site_url,
+        else relative to the site's root."""
+        return (self.site_url or "") + path
+
+    def jsonld_base(self, sheet: str) -> str:
+        """What a fact's JSON-LD ``@id`` starts with before ``#``: the sheet page's URL."""
+        return self.url(f"sheets/{sheet}/") if self.site_url else ""
 
 
 def _git_commit(root: Path) -> None:
@@ -376,6 +388,9 @@ def build(name: str, tmp_path_factory: pytest.TempPathFactory) -> Built:
         _copy_project(root, with_content=name == "bundled")
         if name == "crafted":
             write_crafted(root / "content")
+            config = root / "mkdocs.yml"
+            text = config.read_text(encoding="utf-8")
+            config.write_text(f"site_url: {CRAFTED_SITE_URL}\n" + text, encoding="utf-8")
     _git_commit(root)
     run = subprocess.run(
         [sys.executable, "-m", "generator", "build"],
@@ -385,7 +400,8 @@ def build(name: str, tmp_path_factory: pytest.TempPathFactory) -> Built:
         timeout=600,
     )
     assert run.returncode == 0, run.stderr
-    return Built(name, root / "content", root / "site", read_record(root / "content"))
+    site_url = CRAFTED_SITE_URL if name == "crafted" else None
+    return Built(name, root / "content", root / "site", read_record(root / "content"), site_url)
 
 
 # --- the crafted content --------------------------------------------------------------------------
@@ -744,7 +760,10 @@ def _cell(text: str) -> str:
 
 
 def read_csv_rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
+    """facts.csv's rows; it starts with a byte order mark (for spreadsheets), as Python's
+    ``utf-8-sig`` reads it."""
+    assert path.read_bytes()[:3] == b"\xef\xbb\xbf", path
+    with path.open(encoding="utf-8-sig", newline="") as handle:
         return [{k: _cell(v) for k, v in row.items()} for row in csv.DictReader(handle)]
 
 
@@ -804,8 +823,9 @@ def read_facts_csv(path: Path) -> dict[str, dict[str, Any]]:
     return out
 
 
-def read_jsonld(page: Path) -> dict[str, dict[str, Any]]:
-    """Each node of the sheet page's JSON-LD graph that stands for a fact (``@id: #fact``)."""
+def read_jsonld(page: Path, base: str = "") -> dict[str, dict[str, Any]]:
+    """Each node of the sheet page's JSON-LD graph that stands for a fact (``@id: #fact``,
+    or ``BASE#fact`` with ``base``, the sheet page's absolute URL when site_url is set)."""
     scripts = [
         s for s in parse(page).find("script") if s.attrs.get("type") == "application/ld+json"
     ]
@@ -813,8 +833,8 @@ def read_jsonld(page: Path) -> dict[str, dict[str, Any]]:
     graph = json.loads(scripts[0].text())["@graph"]
     nodes: dict[str, dict[str, Any]] = {}
     for node in graph:
-        if str(node.get("@id", "")).startswith("#"):
-            fid = node["@id"][1:]
+        if str(node.get("@id", "")).startswith(base + "#"):
+            fid = node["@id"][len(base) + 1 :]
             assert fid not in nodes, f"two JSON-LD nodes for {fid}"
             nodes[fid] = node
     return nodes
@@ -861,10 +881,11 @@ def _search_text(text: str) -> str:
 
 
 def read_cards(page: Path) -> dict[str, dict[str, Any]]:
-    """Each fact card of a sheet page: its statement, and the retraction and dispute it shows."""
+    """Each fact card of a page (a sheet's, or a fact's own, where its title is an h2): its
+    statement, and the retraction and dispute it shows."""
     out: dict[str, dict[str, Any]] = {}
     for card in parse(page).find("article", "fs-fact"):
-        title = card.find("h3", "fs-fact-title")[0]
+        title = (card.find("h3", "fs-fact-title") or card.find("h2", "fs-fact-title"))[0]
         flag = card.find("p", "fs-flag--retracted")
         retraction = None
         if flag:
@@ -1026,7 +1047,7 @@ def test_csl_json_carries_each_sources_title_date_url_and_authors(built: Built) 
 
 def test_json_ld_has_a_claim_per_fact_with_its_statement_and_honest_bounds(built: Built) -> None:
     for sheet, page in sheet_pages(built):
-        nodes = read_jsonld(page)
+        nodes = read_jsonld(page, built.jsonld_base(sheet))
         facts = built.record.of_sheet(sheet)
         assert set(nodes) == set(facts), sheet
         for fid, fact in facts.items():
@@ -1222,7 +1243,7 @@ def test_facts_csv_carries_each_retraction(crafted: Built) -> None:
 @ON_CRAFTED
 def test_json_ld_carries_each_retraction(crafted: Built) -> None:
     for sheet, page in sheet_pages(crafted):
-        nodes = read_jsonld(page)
+        nodes = read_jsonld(page, crafted.jsonld_base(sheet))
         for fid, fact in crafted.record.of_sheet(sheet).items():
             retraction = fact.get("retraction")
             if retraction:
@@ -1246,7 +1267,7 @@ def test_search_carries_each_retraction(crafted: Built) -> None:
 def test_every_sources_speaker_is_in_the_csv_and_json_ld(crafted: Built) -> None:
     rows = {r["id"]: r for r in read_csv_rows(crafted.site / "facts.csv")}
     for sheet, page in sheet_pages(crafted):
-        nodes = read_jsonld(page)
+        nodes = read_jsonld(page, crafted.jsonld_base(sheet))
         for fid, fact in crafted.record.of_sheet(sheet).items():
             said = {s for s in speakers(fact).values() if s}
             if len(said) > 1:
@@ -1283,3 +1304,29 @@ def test_the_corrections_feeds_carry_each_retraction(crafted: Built) -> None:
         for fid, retraction in retracted.items():
             assert _has([feed[fid]], retraction["date"], shown(retraction["reason"])), fid
             assert site_feed[fid] == feed[fid], fid
+
+
+def test_every_fact_has_its_own_page_with_its_card_and_share_tags(built: Built) -> None:
+    """facts.json, facts.csv and the JSON-LD give each fact's page; the page shows the
+    fact's card as the sheet does, and its share tags carry the statement as written."""
+    json_urls = {
+        f["id"]: f["url"] for f in json.loads((built.site / "facts.json").read_text())["facts"]
+    }
+    csv_urls = {r["id"]: r["url"] for r in read_csv_rows(built.site / "facts.csv")}
+    assert json_urls == csv_urls
+    for sheet, page in sheet_pages(built):
+        cards = read_cards(page)
+        nodes = read_jsonld(page, built.jsonld_base(sheet))
+        for fid, fact in built.record.of_sheet(sheet).items():
+            url = built.url(f"sheets/{sheet}/facts/{fid}/")
+            assert json_urls[fid] == url, fid
+            assert nodes[fid]["url"] == (url if built.site_url else f"#{fid}"), fid
+            own = built.site / f"sheets/{sheet}/facts/{fid}/index.html"
+            assert read_cards(own) == {fid: cards[fid]}, fid
+            meta = {
+                m.attrs.get("property") or m.attrs.get("name"): m.attrs.get("content")
+                for m in parse(own).find("meta")
+            }
+            assert meta["og:title"] == shown(fact["statement"]), fid
+            assert meta["twitter:card"] == "summary"
+            assert meta.get("og:url") == (url if built.site_url else None), fid

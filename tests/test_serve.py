@@ -135,8 +135,9 @@ def test_preview_after_an_edit_equals_a_clean_build(
         "statement: >-\n      Close to 187,000 accounts were sanctioned",
     )
     wait_for(lambda: "Close to 187,000" in fetch(server + SHEET))
-    # the fast path took it: only the changed pages went through MkDocs
-    assert "re-rendered 3 changed pages" in server_log.read_text("utf-8")
+    # the fast path took it: only the changed pages went through MkDocs (the sheet page,
+    # its differences and corrections pages, and the fact's own page)
+    assert "re-rendered 4 changed pages" in server_log.read_text("utf-8")
     clean = tmp_path / "clean"
     shutil.copytree(project, clean, ignore=shutil.ignore_patterns("site"))
     from .conftest import run_factsheet

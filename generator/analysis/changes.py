@@ -43,3 +43,5 @@ class History:
     """Sheet directory name -> date of the last commit that changed its facts or sheet.yaml."""
     changes: list[Change] = field(default_factory=list)
     """Corrections, newest first."""
+    source_updated: dict[str, str] = field(default_factory=dict)
+    """Source id -> date of the last commit that changed its record or its archived text."""

@@ -169,7 +169,30 @@ def read_history(content_dir: str | os.PathLike[str]) -> History:
                     )
     # newest commit first; within a commit, in the order of the files and facts
     history.changes = [change for changes in reversed(per_commit) for change in changes]
+    _source_dates(history, top, (content / "sources").relative_to(top).as_posix())
     return history
+
+
+def _source_dates(history: History, top: Path, sources: str) -> None:
+    """Each source's last change: the newest commit that touched its YAML or its text."""
+    log = _git(
+        top,
+        "log",
+        "--no-renames",
+        "--format=%x1e%H%x1f%ct%x1f%P%x1f%s",
+        "--name-only",
+        "--",
+        sources,
+    )
+    for _, stamp, _, _, paths in _parse_log(log):  # newest first
+        date = datetime.fromtimestamp(stamp, timezone.utc).strftime("%Y-%m-%d")
+        for path in paths:
+            name = path[len(sources) + 1 :]
+            if "/" in name:
+                continue
+            stem, dot, ext = name.rpartition(".")
+            if dot and ext in ("yaml", "yml", "txt"):
+                history.source_updated.setdefault(stem, date)
 
 
 def _parse_log(log: bytes) -> Iterator[tuple[str, int, str, str, list[str]]]:

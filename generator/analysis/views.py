@@ -234,6 +234,27 @@ class FactView:
             return None
         return f"(no number given; read as {wording.number(low)} to {wording.number(high)})"
 
+    @property
+    def share_text(self) -> str:
+        """A shared link's description: the figure with its qualifier, who said it, backing.
+
+        "Nearly 13,000 accounts, according to the Cyberspace Administration of China;
+        backed by 2 independent origins." A retracted fact says so first.
+        """
+        f = self.fact
+        if f.retracted is not None:
+            return f"Retracted on {wording.date(f.retracted.date)}: {f.retracted.reason}"
+        parts = []
+        figure = self.figure
+        if figure:
+            parts.append(wording.capitalise(figure))
+        speakers = self.speakers
+        if len(speakers) == 1 and speakers[0].name:
+            parts.append(f"according to {speakers[0].name}")
+        lead = ", ".join(parts)
+        backing = self.corroboration.words
+        return f"{lead}; {backing}." if lead else f"{wording.capitalise(backing)}."
+
     def cite_text(self, sheet: SheetView) -> str:
         """A line a journalist can copy: the fact, the sheet, its date, the sources."""
         sources = "; ".join(
@@ -368,6 +389,18 @@ class SheetView:
         return _paragraphs(self.sheet.summary)[0]
 
     @property
+    def share_text(self) -> str:
+        """A shared link's description: the key figures with their qualifiers, then the
+        sheet's description ("Nearly 13,000 accounts (removed by May); ...")."""
+        figures = [
+            f"{wording.capitalise(k.fact.figure)} ({k.meaning})"
+            for k in self.key_figures[:3]
+            if k.fact.figure and k.fact.fact.retracted is None
+        ]
+        about = " ".join((self.sheet.description or _paragraphs(self.sheet.summary)[0]).split())
+        return "; ".join(figures) + ". " + about if figures else about
+
+    @property
     def rest_of_summary(self) -> str:
         return "\n\n".join(_paragraphs(self.sheet.summary)[1:])
 
@@ -413,6 +446,8 @@ class SiteView:
     sheets: list[SheetView]
     sources: list[SourceView]
     origins: Origins
+    history: History = field(default_factory=lambda: History(False, "not read"))
+    """The content's git history (the pages' last-change dates come from it)."""
 
     def fact(self, fact_id: str) -> FactView | None:
         for sheet in self.sheets:
@@ -607,7 +642,7 @@ def build_views(
                 quotes=quotes,
             )
         )
-    return SiteView(content, sheets, source_views, origins)
+    return SiteView(content, sheets, source_views, origins, history)
 
 
 def _sheet_view(

@@ -23,9 +23,14 @@ from generator.content.fields import PartialDate
 from generator.content.model import Author, Derivation, Source
 from generator.downloads.feeds import sheet_feed, site_feed
 from generator.paths import (
+    RELATIVE,
+    ROBOTS,
     SITE_CORRECTIONS_FEED,
+    SITEMAP,
+    Urls,
     archived_text,
     corrections_feed,
+    fact_page,
     sheet_downloads,
     sheet_page,
     source_page,
@@ -35,7 +40,10 @@ from generator.text.vocabulary import QUALIFIERS
 FORMAT_NAME = "factsheet-facts"
 FORMAT_VERSION = 2
 """2: ``differences`` lists kinds (number, qualifier, speaker, names, date) and ``disputed``
-is true only for conflicting ones; speakers may be unstated (``speaker_unstated``)."""
+is true only for conflicting ones; speakers may be unstated (``speaker_unstated``).
+Since added, compatibly (readers of version 2 ignore what they do not know): ``url`` on
+facts and sheets, ``page_url`` on sources (whose ``url`` is the original's), the address
+of its page on the site, absolute with ``site_url``; facts.csv's last column, ``url``."""
 
 CSV_COLUMNS = (
     "id",
@@ -68,6 +76,7 @@ CSV_COLUMNS = (
     "retraction_reason",
     "speaker_unstated",
     "speaker_context",
+    "url",
 )
 """Columns of facts.csv, in order (new columns are appended)."""
 
@@ -111,7 +120,7 @@ def _date(value: PartialDate | None) -> str | None:
     return value.iso() if value is not None else None
 
 
-def fact_record(fact: FactView) -> dict[str, Any]:
+def fact_record(fact: FactView, urls: Urls = RELATIVE) -> dict[str, Any]:
     f = fact.fact
     value = None
     if f.value is not None:
@@ -191,6 +200,7 @@ def fact_record(fact: FactView) -> dict[str, Any]:
         ],
         "page": sheet_page(f.sheet),
         "anchor": f.id,
+        "url": urls.url(fact_page(f.sheet, f.id)),
     }
     return record
 
@@ -215,7 +225,7 @@ def _states(states: Any) -> dict[str, Any] | None:
     return {k: v for k, v in out.items() if v is not None}
 
 
-def source_record(source: Source, origins: list[str]) -> dict[str, Any]:
+def source_record(source: Source, origins: list[str], urls: Urls = RELATIVE) -> dict[str, Any]:
     return {
         "id": source.id,
         "title": source.title,
@@ -237,6 +247,7 @@ def source_record(source: Source, origins: list[str]) -> dict[str, Any]:
             "sha256": source.archive.sha256,
         },
         "page": source_page(source.id),
+        "page_url": urls.url(source_page(source.id)),
     }
 
 
@@ -261,7 +272,7 @@ def csl_name(author: Author) -> dict[str, str]:
     return {k: v for k, v in parts.items() if v is not None}
 
 
-def sheet_record(sheet: SheetView) -> dict[str, Any]:
+def sheet_record(sheet: SheetView, urls: Urls = RELATIVE) -> dict[str, Any]:
     s = sheet.sheet
     return {
         "id": s.id,
@@ -277,6 +288,7 @@ def sheet_record(sheet: SheetView) -> dict[str, Any]:
         "speakers": [{"name": x.name, "aliases": list(x.aliases)} for x in s.speakers],
         "derived": _derived(s.derived),
         "page": sheet_page(s.id),
+        "url": urls.url(sheet_page(s.id)),
     }
 
 
@@ -298,14 +310,14 @@ class Encoded:
     csv: bytes
 
 
-def encode_facts(site: SiteView) -> dict[str, Encoded]:
+def encode_facts(site: SiteView, urls: Urls = RELATIVE) -> dict[str, Encoded]:
     """Every fact's record, encoded."""
-    return {fact.fact.id: encoded_fact(fact) for sheet in site.sheets for fact in sheet.facts}
+    return {fact.fact.id: encoded_fact(fact, urls) for sheet in site.sheets for fact in sheet.facts}
 
 
-def encoded_fact(fact: FactView) -> Encoded:
+def encoded_fact(fact: FactView, urls: Urls = RELATIVE) -> Encoded:
     """One fact's record, and its facts.json member and facts.csv row."""
-    record = fact_record(fact)
+    record = fact_record(fact, urls)
     return Encoded(record, _utf8(record), csv_row(record).encode("utf-8"))
 
 
@@ -327,7 +339,9 @@ class SheetRun:
         return SheetRun(sheet, b",".join(r.json for r in records), b"".join(r.csv for r in records))
 
 
-def facts_document(site: SiteView, sheets: list[SheetView], records: Records) -> dict[str, Any]:
+def facts_document(
+    site: SiteView, sheets: list[SheetView], records: Records, urls: Urls = RELATIVE
+) -> dict[str, Any]:
     """The facts.json document of these sheets (what :func:`facts_json` writes)."""
     facts = [f for sheet in sheets for f in sheet.facts]
     cited = {c.source.id: c.source for f in facts for c in f.citations}
@@ -336,8 +350,8 @@ def facts_document(site: SiteView, sheets: list[SheetView], records: Records) ->
     return {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
-        "sheets": [sheet_record(s) for s in sheets],
-        "sources": [source_record(s, _roots(site, s)) for s in sources],
+        "sheets": [sheet_record(s, urls) for s in sheets],
+        "sources": [source_record(s, _roots(site, s), urls) for s in sources],
         "facts": [records[f.id] for f in facts],
     }
 
@@ -377,22 +391,27 @@ class JsonTexts:
         return [b"[", b",".join(texts), b"]"]
 
 
-def facts_json(site: SiteView, runs: list[SheetRun], texts: JsonTexts | None = None) -> bytes:
+def facts_json(
+    site: SiteView, runs: list[SheetRun], texts: JsonTexts | None = None, urls: Urls = RELATIVE
+) -> bytes:
     """facts.json of these sheets: ``dump_json(facts_document(...))``, from encoded parts."""
-    head = _facts_json_head(site, [r.sheet for r in runs], texts or JsonTexts())
+    head = _facts_json_head(site, [r.sheet for r in runs], texts or JsonTexts(), urls)
     return b"".join([head, b",".join(r.json for r in runs if r.json), _FACTS_JSON_END])
 
 
-def _facts_json_head(site: SiteView, sheets: list[SheetView], texts: JsonTexts) -> bytes:
+def _facts_json_head(
+    site: SiteView, sheets: list[SheetView], texts: JsonTexts, urls: Urls
+) -> bytes:
     """facts.json up to the first fact: the members before ``facts``, and ``"facts":[``."""
     members = {
         "format": [_utf8(FORMAT_NAME)],
         "version": [_utf8(FORMAT_VERSION)],
         "sheets": texts.array(
-            texts.of("sheet", s.sheet, None, functools.partial(sheet_record, s)) for s in sheets
+            texts.of("sheet", s.sheet, None, functools.partial(sheet_record, s, urls))
+            for s in sheets
         ),
         "sources": texts.array(
-            texts.of("source", s, roots, functools.partial(source_record, s, roots))
+            texts.of("source", s, roots, functools.partial(source_record, s, roots, urls))
             for s in _cited(site, sheets)
             for roots in [_roots(site, s)]
         ),
@@ -478,6 +497,11 @@ def _csv_line(cells: list[str]) -> str:
 
 CSV_HEADER = _csv_line(list(CSV_COLUMNS))
 
+CSV_START = b"\xef\xbb\xbf" + CSV_HEADER.encode("utf-8")
+"""facts.csv begins with UTF-8's byte order mark: Excel opens a CSV without one in the
+local code page (curly quotes, dashes and Chinese characters garbled); LibreOffice, Python
+(``encoding="utf-8-sig"``), pandas and frictionless read it as UTF-8 either way."""
+
 
 def csl_item(source: Source) -> dict[str, Any]:
     item: dict[str, Any] = {
@@ -510,11 +534,21 @@ def csl_item(source: Source) -> dict[str, Any]:
 
 
 def downloads(
-    site: SiteView, steps: DownloadSteps | None = None, *, directory_urls: bool = True
+    site: SiteView,
+    steps: DownloadSteps | None = None,
+    *,
+    directory_urls: bool = True,
+    site_url: str | None = None,
 ) -> dict[str, bytes]:
     """Every download of the site, by path."""
     made: dict[str, bytes] = {}
-    write_downloads(site, functools.partial(_InMemory, made), steps, directory_urls=directory_urls)
+    write_downloads(
+        site,
+        functools.partial(_InMemory, made),
+        steps,
+        directory_urls=directory_urls,
+        site_url=site_url,
+    )
     return made
 
 
@@ -536,25 +570,25 @@ class _InMemory(io.BytesIO):
 def sheet_files(
     sheet: SheetView,
     made_from: tuple[object, ...],
-    directory_urls: bool,
+    urls: Urls,
     *,
     site: SiteView,
     texts: JsonTexts,
-    encode: Callable[[FactView], Encoded],
+    encode: Callable[[FactView, Urls], Encoded],
 ) -> tuple[dict[str, bytes], SheetRun]:
     """A sheet's own downloads by path, and its run of facts for the site's.
 
     ``made_from`` is what they are made from (the sheet page's objects and the sources
-    cited); ``directory_urls`` says how pages are published (the feed's links).
+    cited); ``urls`` says how and where pages are published (the links in the downloads).
     ``encode`` encodes each fact (:func:`encoded_fact`).
     """
-    run = SheetRun.of(sheet, {f.fact.id: encode(f) for f in sheet.facts})
+    run = SheetRun.of(sheet, {f.fact.id: encode(f, urls) for f in sheet.facts})
     base = sheet_downloads(sheet.id)
     made = {
-        base + "facts.json": facts_json(site, [run], texts),
+        base + "facts.json": facts_json(site, [run], texts, urls),
         base + "facts.csv": facts_csv([run]),
         base + "sources.csl.json": _csl_json(sheet.sources, texts),
-        corrections_feed(sheet.id): sheet_feed(sheet, directory_urls=directory_urls),
+        corrections_feed(sheet.id): sheet_feed(sheet, urls=urls),
     }
     return made, run
 
@@ -578,30 +612,33 @@ def write_downloads(
     steps: DownloadSteps | None = None,
     *,
     directory_urls: bool = True,
+    site_url: str | None = None,
 ) -> None:
     """Write every download, each to ``open_file(path)`` (which this closes), in order.
 
     The site's facts.json and facts.csv are written a sheet at a time, as each sheet's
     own files are made (``steps.sheet``): nothing of a sheet is kept here once it is
     written (the downloads of a large site would otherwise be held two or three times
-    over when joined). ``directory_urls`` says how pages are published, for the links of
-    the Atom feeds.
+    over when joined). ``directory_urls`` says how pages are published, and ``site_url``
+    (MkDocs' setting) where: with it, every URL in the downloads is absolute (see
+    :class:`Urls`).
     """
     steps = steps or PLAIN
+    urls = Urls(site_url, directory_urls)
     texts = JsonTexts()
     with (
         open_file("facts.json") as site_json,
         open_file("facts.csv") as site_csv,
         open_file("sources.csl.json") as site_csl,
     ):
-        site_json.write(_facts_json_head(site, site.sheets, texts))
-        site_csv.write(CSV_HEADER.encode("utf-8"))
+        site_json.write(_facts_json_head(site, site.sheets, texts, urls))
+        site_csv.write(CSV_START)
         comma = b""
         for sheet in site.sheets:
             made, run = steps.sheet(
                 sheet,
                 (*sheet_key(sheet), *sheet.sources),
-                directory_urls,
+                urls,
                 site=site,
                 texts=texts,
                 encode=steps.fact,
@@ -617,7 +654,9 @@ def write_downloads(
         site_json.write(_FACTS_JSON_END)
         site_csl.write(_csl_json(site.content.sources.values(), texts))
     with open_file(SITE_CORRECTIONS_FEED) as out:
-        out.write(site_feed(site.sheets, directory_urls=directory_urls))
+        out.write(site_feed(site.sheets, urls=urls))
+    with open_file(ROBOTS) as out:
+        out.write(robots_txt(urls))
     for source in site.content.sources.values():
         if source.text_bytes is not None:
             with open_file(archived_text(source.id)) as out:
@@ -626,7 +665,20 @@ def write_downloads(
 
 def facts_csv(runs: list[SheetRun]) -> bytes:
     """facts.csv of these sheets: a header row, then a row per fact."""
-    return CSV_HEADER.encode("utf-8") + b"".join(r.csv for r in runs)
+    return CSV_START + b"".join(r.csv for r in runs)
+
+
+def robots_txt(urls: Urls) -> bytes:
+    """robots.txt: everything may be crawled; ``Sitemap:`` only when its URL can be absolute.
+
+    The Sitemap line must be an absolute URL (sitemaps.org), so without ``site_url`` it is
+    left out. Crawlers read robots.txt only at the root of a host: for a site published
+    under a sub-path, the host's own robots.txt is the one that counts.
+    """
+    lines = ["User-agent: *", "Allow: /"]
+    if urls.site_url is not None:
+        lines.append(f"Sitemap: {urls.url(SITEMAP)}")
+    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
@@ -637,6 +689,11 @@ _TEXT = {"type": "string"}
 _NUMBER = {"type": "number"}
 _DATE = {"type": "string", "pattern": "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"}
 _TEXTS = {"type": "array", "items": _TEXT}
+_URL = {
+    "type": "string",
+    "description": "The page's address: absolute when the site's site_url is set, "
+    "else relative to the site's root.",
+}
 _DERIVED = {
     "type": "array",
     "items": {
@@ -766,6 +823,7 @@ def download_schema() -> dict[str, Any]:
             "citations": {"type": "array", "minItems": 1, "items": citation},
             "page": _TEXT,
             "anchor": _TEXT,
+            "url": _URL,
         },
     }
     source = {
@@ -799,6 +857,7 @@ def download_schema() -> dict[str, Any]:
                 },
             },
             "page": _TEXT,
+            "page_url": _URL,
         },
     }
     sheet = {
@@ -823,6 +882,7 @@ def download_schema() -> dict[str, Any]:
             },
             "derived": _DERIVED,
             "page": _TEXT,
+            "url": _URL,
         },
     }
     return {

@@ -15,11 +15,11 @@ Decisions, for feed readers and for anyone checking the feeds:
   content's history and the sheet's id (the site's feed: that commit alone). Without
   a history (no repository, or a shallow one built with ``--allow-shallow-history``)
   a feed has no entries, a subtitle saying why, and an id from the sheet's id alone.
-- Links are relative to the feed's own address (RFC 4287 resolves them against the
-  document, there being no ``xml:base``): the site may be published anywhere, and the
-  MkDocs configuration need not name its address (``site_url``). An entry links to the
-  fact on its sheet's page, or to the corrections page when the fact is no longer on
-  the sheet.
+- Links are absolute when the MkDocs configuration names the site's address
+  (``site_url``); without it they are relative to the feed's own address (RFC 4287
+  resolves them against the document, there being no ``xml:base``), so the site may be
+  published anywhere. An entry links to the fact on its sheet's page, or to the
+  corrections page when the fact is no longer on the sheet.
 - ``updated`` is the newest entry's time; with no entry, the sheet's ``as_of`` date
   (the newest of them for the site): a build never stamps the time it ran, so the same
   content gives the same bytes.
@@ -45,10 +45,11 @@ from generator.analysis.changes import Change, History
 from generator.analysis.views import SheetView
 from generator.paths import (
     HOME,
+    RELATIVE,
     SITE_CORRECTIONS_FEED,
+    Urls,
     corrections_feed,
     corrections_page,
-    final_link,
     sheet_page,
 )
 
@@ -140,7 +141,7 @@ def _feed(
     history: History,
     entries: Iterable[tuple[Change, SheetView]],
     fallback_updated: str,
-    directory_urls: bool,
+    urls: Urls,
 ) -> bytes:
     entries = list(entries)
     feed = ET.Element("feed", {"xmlns": ATOM})  # every element in Atom's namespace
@@ -160,22 +161,17 @@ def _feed(
     _el(feed, "updated", max((c.time for c, _ in entries), default=fallback_updated))
     author = _el(feed, "author")
     _el(author, "name", AUTHOR)
-    _el(feed, "link", rel="self", type="application/atom+xml", href=posixpath.basename(path))
-    _el(
-        feed,
-        "link",
-        rel="alternate",
-        type="text/html",
-        href=final_link(path, alternate, None, directory_urls),
-    )
+    own = urls.url(path) if urls.site_url is not None else posixpath.basename(path)
+    _el(feed, "link", rel="self", type="application/atom+xml", href=own)
+    _el(feed, "link", rel="alternate", type="text/html", href=urls.link(path, alternate))
     _el(feed, "generator", "factsheet")
     for change, sheet in entries:
         statements = {f.id: f.fact.statement for f in sheet.facts}
         statement = statements.get(change.fact)
         if change.what != "removed" and statement is not None:
-            link = final_link(path, sheet_page(sheet.id), change.fact, directory_urls)
+            link = urls.link(path, sheet_page(sheet.id), change.fact)
         else:
-            link = final_link(path, corrections_page(sheet.id), None, directory_urls)
+            link = urls.link(path, corrections_page(sheet.id))
         entry = _el(feed, "entry")
         _el(entry, "id", change_id(change))
         _el(entry, "title", change_title(change, statement))
@@ -190,7 +186,7 @@ def _feed(
     return data + b"\n"
 
 
-def sheet_feed(sheet: SheetView, *, directory_urls: bool = True) -> bytes:
+def sheet_feed(sheet: SheetView, *, urls: Urls = RELATIVE) -> bytes:
     """``sheets/ID/corrections.xml``: the sheet's corrections page as a feed."""
     return _feed(
         path=corrections_feed(sheet.id),
@@ -200,11 +196,11 @@ def sheet_feed(sheet: SheetView, *, directory_urls: bool = True) -> bytes:
         history=sheet.history,
         entries=((c, sheet) for c in sheet.corrections),
         fallback_updated=_date_time(sheet),
-        directory_urls=directory_urls,
+        urls=urls,
     )
 
 
-def site_feed(sheets: list[SheetView], *, directory_urls: bool = True) -> bytes:
+def site_feed(sheets: list[SheetView], *, urls: Urls = RELATIVE) -> bytes:
     """``corrections.xml``: every sheet's corrections, newest first."""
     history = sheets[0].history if sheets else History(False, "there is no sheet")
     by_dir = {sheet.history_dir: sheet for sheet in sheets}
@@ -217,5 +213,5 @@ def site_feed(sheets: list[SheetView], *, directory_urls: bool = True) -> bytes:
         history=history,
         entries=entries,
         fallback_updated=max((_date_time(s) for s in sheets), default="1970-01-01T00:00:00Z"),
-        directory_urls=directory_urls,
+        urls=urls,
     )

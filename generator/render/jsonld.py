@@ -23,6 +23,11 @@ of this creative work"): its ``text`` is that source's quote, its ``appearance``
 that source, and its ``author`` the speaker that source names, left out where
 the source names none.  A speaker the sources do not state is never given as
 an author, and no speaker is asserted that a source does not name.
+
+With the site's address (MkDocs' ``site_url``), identifiers are absolute: the Dataset's
+``@id`` and ``url`` are the sheet page's URL, a Claim's ``@id`` is the fact's anchor on
+it and its ``url`` the fact's own page. Without it they stay relative to the sheet page
+(``#fact-id``), as the site may be published anywhere.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from generator.analysis.views import FactView, SheetView
 from generator.content import wording
 from generator.content.model import Author, Source
 from generator.downloads.exports import json_number
+from generator.paths import RELATIVE, Urls, fact_page, sheet_page
 
 
 def person_or_organisation(author: Author) -> dict[str, Any]:
@@ -90,14 +96,13 @@ def _quantity(fact: FactView) -> dict[str, Any] | None:
     return out
 
 
-def claim(fact: FactView) -> dict[str, Any]:
+def claim(fact: FactView, urls: Urls = RELATIVE) -> dict[str, Any]:
     f = fact.fact
-    item: dict[str, Any] = {
-        "@type": "Claim",
-        "@id": f"#{f.id}",
-        "url": f"#{f.id}",
-        "text": f.statement,
-    }
+    if urls.site_url is not None:
+        ident, url = urls.url(sheet_page(f.sheet), f.id), urls.url(fact_page(f.sheet, f.id))
+    else:
+        ident = url = f"#{f.id}"
+    item: dict[str, Any] = {"@type": "Claim", "@id": ident, "url": url, "text": f.statement}
     speakers = fact.speakers
     if len(speakers) == 1 and speakers[0].name:
         item["author"] = _speaker(speakers[0].name)
@@ -146,12 +151,16 @@ def _version(fact: FactView, version: Version) -> dict[str, Any]:
     return out
 
 
-def sheet_graph(sheet: SheetView) -> dict[str, Any]:
+def sheet_graph(sheet: SheetView, urls: Urls = RELATIVE) -> dict[str, Any]:
+    where: dict[str, str] = {}
+    if urls.site_url is not None:
+        where = {"@id": urls.url(sheet_page(sheet.id)), "url": urls.url(sheet_page(sheet.id))}
     return {
         "@context": "https://schema.org",
         "@graph": [
             {
                 "@type": "Dataset",
+                **where,
                 "name": sheet.sheet.title,
                 "description": sheet.sheet.description or sheet.sheet.summary,
                 "dateModified": sheet.sheet.as_of.iso(),
@@ -164,6 +173,6 @@ def sheet_graph(sheet: SheetView) -> dict[str, Any]:
                     else {}
                 ),
             },
-            *(claim(f) for f in sheet.facts),
+            *(claim(f, urls) for f in sheet.facts),
         ],
     }

@@ -17,7 +17,14 @@ from typing import Any, BinaryIO
 import jinja2
 from markupsafe import Markup
 
-from generator.analysis.views import SiteView, archive_segments, sheet_key, source_key
+from generator.analysis.views import (
+    FactView,
+    SheetView,
+    SiteView,
+    archive_segments,
+    sheet_key,
+    source_key,
+)
 from generator.content import wording
 from generator.content.format import json_schemas, reference
 from generator.downloads import exports
@@ -25,11 +32,14 @@ from generator.paths import (
     DEFAULT_TEMPLATES,
     FORMAT_PAGE,
     HOME,
+    RELATIVE,
     SITE_CORRECTIONS_FEED,
     SOURCES_INDEX,
+    Urls,
     corrections_feed,
     corrections_page,
     differences_page,
+    fact_page,
     final_link,
     relative,
     sheet_page,
@@ -70,6 +80,12 @@ class RenderedSite:
     """Search entries for the fact pages (see :mod:`generator.render.search`)."""
     search_pages: set[str] = field(default_factory=set)
     """Pages fully described by ``search``: the engine need not index them itself."""
+    unsearched: set[str] = field(default_factory=set)
+    """Pages left out of the search index altogether (each fact's own page: a search
+    lands on the fact on its sheet)."""
+    dates: dict[str, str] = field(default_factory=dict)
+    """Page path -> the date it last changed (YYYY-MM-DD, from the git history), for the
+    sitemap; a page without one (no history) gets the engine's build date."""
 
 
 def heading_attrs(anchor: str, *classes: str) -> Markup:
@@ -92,9 +108,17 @@ class Templates:
     file by file, partials included.
     """
 
-    def __init__(self, directory: str | os.PathLike[str], *, directory_urls: bool = True) -> None:
+    def __init__(
+        self,
+        directory: str | os.PathLike[str],
+        *,
+        directory_urls: bool = True,
+        site_url: str | None = None,
+    ) -> None:
         self.directory = Path(directory)
         self.directory_urls = directory_urls
+        self.urls = Urls(site_url, directory_urls)
+        self.site_url = self.urls.site_url
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(self.directory)]),
             autoescape=False,
@@ -117,6 +141,7 @@ class Templates:
                 "csv_columns": exports.CSV_COLUMNS,
                 "format_name": exports.FORMAT_NAME,
                 "format_version": exports.FORMAT_VERSION,
+                "urls": self.urls,
             }
         )
         self.env.filters.update(
@@ -215,6 +240,7 @@ def render_site(
             "corrections_feed": corrections_feed,
             "site_corrections_feed": SITE_CORRECTIONS_FEED,
             "source": source_page,
+            "fact": fact_page,
         },
     }
     pending: list[tuple[str, Render]] = []
@@ -242,6 +268,15 @@ def render_site(
         page(fixes_path, key, "corrections.md.j2", sheet=sheet)
         if len(view.sheets) <= NAV_SHEETS:
             site.nav.append((sheet.sheet.title, [path, diff_path, fixes_path]))
+        for f in sheet.facts:  # a page of its own for each fact, to share (not in the nav)
+            site.unsearched.add(fact_page(sheet.id, f.id))
+            page(
+                fact_page(sheet.id, f.id),
+                _fact_key(f, sheet),
+                "factpage.md.j2",
+                sheet=sheet,
+                f=f,
+            )
     page(
         SOURCES_INDEX,
         tuple(x for sv in view.sources for x in (sv.source, len(sv.facts), *sv.derived_from)),
@@ -255,18 +290,18 @@ def render_site(
     tasks: list[Callable[[], Any]]
     if out_dir is None:
         downloads_task = functools.partial(
-            exports.downloads, view, steps.downloads, directory_urls=templates.directory_urls
+            exports.downloads,
+            view,
+            steps.downloads,
+            directory_urls=templates.directory_urls,
+            site_url=templates.site_url,
         )
         tasks = [*(task for _, task in pending), downloads_task]
     else:
         tasks = [
             *(functools.partial(_page_to_file, t, out_dir / "pages" / p) for p, t in pending),
             functools.partial(
-                _downloads_to_disk,
-                view,
-                out_dir / "files",
-                steps.downloads,
-                directory_urls=templates.directory_urls,
+                _downloads_to_disk, view, out_dir / "files", steps.downloads, templates.urls
             ),
         ]
     *markdowns, downloads = run_tasks(tasks)
@@ -279,6 +314,7 @@ def render_site(
         for entry in steps.search(part, made_from, make=make)
     ]
     site.search_pages = indexed_pages(view)
+    site.dates = page_dates(view)
     for name, schema in json_schemas().items():
         site.downloads[f"schemas/{name}"] = exports.dump_json(schema, pretty=True)
     site.downloads[f"schemas/facts-download.v{exports.FORMAT_VERSION}.schema.json"] = (
@@ -304,8 +340,7 @@ def _downloads_to_disk(
     view: SiteView,
     folder: Path,
     steps: exports.DownloadSteps = exports.PLAIN,
-    *,
-    directory_urls: bool = True,
+    urls: Urls = RELATIVE,
 ) -> dict[str, OnDisk]:
     """Write the downloads under ``folder`` as they are made (a build keeps none in memory)."""
     written: dict[str, OnDisk] = {}
@@ -316,8 +351,56 @@ def _downloads_to_disk(
         written[path] = OnDisk(target)
         return open(target, "wb")
 
-    exports.write_downloads(view, open_file, steps, directory_urls=directory_urls)
+    exports.write_downloads(
+        view, open_file, steps, directory_urls=urls.directory_urls, site_url=urls.site_url
+    )
     return written
+
+
+def _fact_key(fact: FactView, sheet: SheetView) -> tuple[object, ...]:
+    """What a fact's own page is made from: the fact, its sheet's record and date, and
+    what its card takes from the rest of the sheet (how many sources the sheet has; the
+    other facts its calculations name, compared by value)."""
+    return (
+        fact,
+        sheet.sheet,
+        sheet.updated,
+        len(sheet.sources),
+        *sheet.derivations(fact.fact.derived),
+    )
+
+
+def page_dates(view: SiteView) -> dict[str, str]:
+    """When each page last changed, from the git history (none without one).
+
+    A sheet's pages: the newest change to the sheet or any of its facts; a fact's page:
+    the fact's; a source's page: its record's or its
+    archived text's; the front page, the sources' list and the format page: the newest
+    of all.
+    """
+    history = view.history
+    if not history.available:
+        return {}
+    dates: dict[str, str] = {}
+    for sheet in view.sheets:
+        own = history.sheet_updated.get(sheet.history_dir)
+        newest = max(filter(None, (own, *(f.changed_on for f in sheet.facts))), default=None)
+        if newest is None:
+            continue
+        for path in (sheet_page(sheet.id), differences_page(sheet.id), corrections_page(sheet.id)):
+            dates[path] = newest
+        for f in sheet.facts:
+            if f.changed_on:
+                dates[fact_page(sheet.id, f.id)] = f.changed_on
+    for source in view.sources:
+        changed = history.source_updated.get(source.id)
+        if changed:
+            dates[source_page(source.id)] = changed
+    if dates:
+        newest = max(dates.values())
+        for path in (HOME, SOURCES_INDEX, FORMAT_PAGE):
+            dates[path] = newest
+    return dates
 
 
 def _write(target: Path, data: bytes) -> OnDisk:

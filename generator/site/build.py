@@ -76,10 +76,46 @@ class BuildResult:
     pages: int = 0
 
 
+WITHOUT_SITE_URL = (
+    "the sitemap lists no page, pages have no canonical link and the downloads, feeds and "
+    "JSON-LD carry relative URLs; set site_url to the address the site is published at"
+)
+"""What a build without ``site_url`` lacks (the warning's and the error's reason)."""
+
+
+def site_url_warning(project: Project) -> str | None:
+    """The one line ``factsheet build`` prints when ``site_url`` is not set."""
+    if project.site_url is not None:
+        return None
+    return f"warning: {project.config_file.name} has no site_url: {WITHOUT_SITE_URL}"
+
+
+def site_url_problem(project: Project) -> Problem | None:
+    """What a build for publishing (``--publish``, plugin option ``publish``) lacks."""
+    if project.site_url is not None:
+        return None
+    return Problem(
+        Loc(display_path(project.config_file)),
+        f"site_url is required to publish: {WITHOUT_SITE_URL}",
+    )
+
+
 def build_site(
-    project: Project, *, site_dir: Path | None = None, strict: bool = True
+    project: Project,
+    *,
+    site_dir: Path | None = None,
+    strict: bool = True,
+    publish: bool = False,
 ) -> BuildResult:
-    """Generate and build; on any problem return it and leave ``site_dir`` as it was."""
+    """Generate and build; on any problem return it and leave ``site_dir`` as it was.
+
+    ``publish`` (or the plugin's ``publish`` option): a project without ``site_url`` is a
+    problem, found before anything is built.
+    """
+    if publish or project.publish:
+        missing = site_url_problem(project)
+        if missing is not None:
+            return BuildResult([missing])
     target = (site_dir or project.site_dir).resolve()
     background = speed.enabled(project.speed)
     try:
@@ -164,6 +200,7 @@ def _generate(project: Project, scratch: Path | None) -> tuple[Generated, int | 
         jobs=_jobs(project),
         out_dir=scratch,
         history=project.history,
+        site_url=project.site_url,
     )
     newest = newest_as_of(generated.loaded.content) if generated.loaded is not None else None
     generated.loaded = generated.findings = None

@@ -22,7 +22,9 @@ MkDocs events used (see https://www.mkdocs.org/dev-guide/plugins/#events):
                 its worker's rendering when its Markdown is exactly the one rendered.
 ``on_page_markdown`` marks the fact pages so that Material's search skips parsing their
                 HTML (the generator describes their sections itself,
-                :mod:`generator.render.search`),
+                :mod:`generator.render.search`), gives each page the date it last
+                changed in the git history (``page.update_date``, a public attribute of
+                MkDocs' Page, which the sitemap's ``lastmod`` prints),
                 and sets the generator's raw HTML blocks aside (:mod:`generator.site.rawhtml`);
 ``on_page_content`` puts them back into the page's HTML, and their ids into its anchors;
                 then, in a build, keeps a fact page's HTML aside on disk until the theme
@@ -81,7 +83,13 @@ from watchdog.observers.api import BaseObserver
 from generator import speed
 from generator.content.model import Content
 from generator.generate import Generated, Memo, generate
-from generator.paths import DEFAULT_OVERRIDES, DEFAULT_STATIC, DEFAULT_TEMPLATES, HOME
+from generator.paths import (
+    DEFAULT_OVERRIDES,
+    DEFAULT_STATIC,
+    DEFAULT_TEMPLATES,
+    HOME,
+    normal_site_url,
+)
 from generator.problems import Problem, format_problems
 from generator.render.escaping import attr
 from generator.render.pages import OnDisk, RenderedSite
@@ -136,6 +144,9 @@ class FactsheetConfig(base.Config):
     history = c.Choice(HISTORY_POLICIES, default="require")
     """A shallow git history of the content: fail the build (``require``), or build
     without change dates (``allow-shallow``); see generator.analysis.history."""
+    publish = c.Type(bool, default=False)
+    """Strict publishing mode: a build without ``site_url`` fails (``factsheet build
+    --publish`` does the same); otherwise ``factsheet build`` warns."""
 
 
 def _inside(path: str | None, directory: Path) -> bool:
@@ -377,6 +388,11 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
             self.collector.build_started()
             self.last_build = None  # set again when this build has gone through
         base_dir = Path(config.config_file_path or ".").resolve().parent
+        if self.config.publish and not config.site_url and not self.serving:
+            raise PluginError(
+                "site_url is required to publish (the factsheet plugin's option 'publish' "
+                "is true): set site_url in mkdocs.yml to the address the site is published at"
+            )
         self.content_dir = (base_dir / self.config.content_dir).resolve()
         self.templates_dir = (base_dir / self.config.templates_dir).resolve()
         _add_theme_dirs(config, self.templates_dir)
@@ -396,13 +412,19 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
         for file in [f for f in files if _inside(f.abs_src_path, self.content_dir)]:
             files.remove(file)
         generated = self.prepared
-        if generated is None or generated.directory_urls != config.use_directory_urls:
+        site_url = normal_site_url(config.site_url)
+        if (
+            generated is None
+            or generated.directory_urls != config.use_directory_urls
+            or generated.site_url != site_url
+        ):
             generated = generate(
                 self.content_dir,
                 self.templates_dir,
                 self.memo,
                 directory_urls=config.use_directory_urls,
                 history=self.history_policy,
+                site_url=site_url,
             )
         self.prepared = None
         self.last = generated
@@ -463,6 +485,9 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
         uri = page.file.src_uri
         if self.site is not None and uri in self.site.search_pages:
             page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
+        date = self.site.dates.get(uri) if self.site is not None else None
+        if date is not None:
+            page.update_date = date  # the sitemap's lastmod: when the page last changed
         if (
             self.config.raw_html_bypasses_markdown
             and self.site is not None
@@ -664,6 +689,7 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
                 self.memo,
                 directory_urls=last.config.use_directory_urls,
                 history=self.history_policy,
+                site_url=normal_site_url(last.config.site_url),
             )
             site = generated.site
             outputs: dict[str, str | bytes | OnDisk] = {}
@@ -676,7 +702,10 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
                 or self.memo.templates_signature != templates
                 or outputs.keys() != self.previous.keys()
                 or _nav(site) != self.previous_nav
-                or any(p in site.pages and p not in site.search_pages for p in changed)
+                or any(
+                    p in site.pages and p not in site.search_pages and p not in site.unsearched
+                    for p in changed
+                )
             ):
                 self.prepared = generated  # the full rebuild takes it as it is
                 return False

@@ -9,6 +9,8 @@ from typing import Any
 
 from mkdocs.utils.yaml import yaml_load
 
+from generator.paths import normal_site_url
+
 DEFAULT_CONFIG = "mkdocs.yml"
 
 HISTORY_POLICIES = ("require", "allow-shallow")
@@ -34,6 +36,10 @@ class Project:
     """The plugin's ``speed`` option (see :func:`generator.speed.enabled`)."""
     history: str = "require"
     """The plugin's ``history`` option: ``require`` a whole git history, or ``allow-shallow``."""
+    site_url: str | None = None
+    """MkDocs' ``site_url`` (ending in ``/``): where the site is published; None if unset."""
+    publish: bool = False
+    """The plugin's ``publish`` option: a build without ``site_url`` is an error."""
 
     @property
     def root(self) -> Path:
@@ -76,6 +82,8 @@ def find_project(
         jobs=int(options.get("jobs", 0) or 0) if str(options.get("jobs", 0)).isdigit() else 0,
         speed=options.get("speed", True) is not False,
         history=history,
+        site_url=normal_site_url(str(data.get("site_url") or "") or None),
+        publish=str(options.get("publish", False)).lower() == "true",
     )
 
 

@@ -35,6 +35,7 @@ PAGES = [
     "sheets/china-self-media-2023/index.html",
     "sheets/china-self-media-2023/differences/index.html",
     "sheets/china-self-media-2023/corrections/index.html",
+    "sheets/china-self-media-2023/facts/accounts-closed/index.html",
 ]
 
 # (name, message pattern, pattern the offending markup must match): Material 9's own markup.

@@ -44,8 +44,8 @@
       var anchor = "#" + el.dataset.fsFact;
       /* the page's own address without query (search adds ?h=) or fragment; not
          location.origin + pathname: Firefox gives "null" as the origin of a page opened
-         from disk (file://) */
-      var url = location.href.replace(/[?#].*$/, "") + anchor;
+         from disk (file://); on a fact's own page (data-fs-own), that page's address */
+      var url = location.href.replace(/[?#].*$/, "") + (el.dataset.fsOwn ? "" : anchor);
       var text = el.textContent;
       if (text.slice(-anchor.length) === anchor) {
         el.textContent = text.slice(0, -anchor.length) + url;
