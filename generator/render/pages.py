@@ -301,7 +301,7 @@ def render_site(
         tasks = [
             *(functools.partial(_page_to_file, t, out_dir / "pages" / p) for p, t in pending),
             functools.partial(
-                _downloads_to_disk, view, out_dir / "files", steps.downloads, templates.urls
+                _downloads_to_disk, view, out_dir / "files", templates.urls, steps.downloads
             ),
         ]
     *markdowns, downloads = run_tasks(tasks)
@@ -339,8 +339,8 @@ def _page_to_file(render: Callable[[], str], target: Path) -> str | OnDisk:
 def _downloads_to_disk(
     view: SiteView,
     folder: Path,
-    steps: exports.DownloadSteps = exports.PLAIN,
     urls: Urls = RELATIVE,
+    steps: exports.DownloadSteps = exports.PLAIN,
 ) -> dict[str, OnDisk]:
     """Write the downloads under ``folder`` as they are made (a build keeps none in memory)."""
     written: dict[str, OnDisk] = {}
