@@ -68,7 +68,7 @@ else
 fi
 
 "$PYTHON" -m pip install --quiet --disable-pip-version-check --upgrade pip
-"$PYTHON" -m pip install --quiet --disable-pip-version-check -e '.[test]'
+"$PYTHON" -m pip install --quiet --disable-pip-version-check -e '.[test,engines]'
 
 if ! command -v chromium >/dev/null 2>&1; then
   apt_install chromium ||

@@ -40,6 +40,7 @@ from generator.content.loader import load_content
 from generator.content.model import Content
 from generator.generate import Generated, generate
 from generator.problems import Loc, Problem, display_path
+from generator.site import engines
 from generator.site.project import Project
 from generator.site.sanitize import Finding, check_site
 from generator.speed.discard import aside_name, leftovers, remove_later
@@ -71,7 +72,15 @@ class BuildResult:
 def build_site(
     project: Project, *, site_dir: Path | None = None, strict: bool = True
 ) -> BuildResult:
-    """Generate and build; on any problem return it and leave ``site_dir`` as it was."""
+    """Generate and build; on any problem return it and leave ``site_dir`` as it was.
+
+    ``project.engine`` builds the pages (see :mod:`generator.site.engines`).
+    """
+    why_not = engines.missing(project.engine)
+    if why_not is not None:
+        return BuildResult([Problem(Loc(display_path(project.config_file)), why_not)])
+    if project.engine == "properdocs" and not engines.properdocs_active():
+        return engines.build_in_properdocs(project, site_dir=site_dir, strict=strict)
     target = (site_dir or project.site_dir).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     # the pages' Markdown and the downloads, written where they are rendered (next to
@@ -102,7 +111,11 @@ def _build(project: Project, target: Path, scratch: Path, strict: bool) -> Build
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
         try:
             pages = len(generated.site.pages)
-            checked = run_mkdocs(project, generated, tmp, strict=strict)
+            checked: dict[str, list[Finding]] = {}
+            if project.engine == "zensical":
+                engines.run_zensical(project, generated.site, tmp, scratch, strict=strict)
+            else:  # MkDocs, or ProperDocs in a process where it stands in for MkDocs
+                checked = run_mkdocs(project, generated, tmp, strict=strict)
             unsafe = check_site(
                 tmp,
                 functools.partial(_content, project),
@@ -113,7 +126,7 @@ def _build(project: Project, target: Path, scratch: Path, strict: bool) -> Build
             if unsafe:
                 raise BuildFailed(unsafe)
             _swap(tmp, target, background=speed.enabled(project.speed))
-        except BuildFailed as exc:
+        except (BuildFailed, engines.EngineFailed) as exc:
             shutil.rmtree(tmp, ignore_errors=True)
             return BuildResult(exc.problems)
         except BaseException:

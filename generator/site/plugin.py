@@ -83,11 +83,11 @@ from generator.content.model import Content
 from generator.generate import Generated, Memo, generate
 from generator.paths import HOME
 from generator.problems import Problem, format_problems
-from generator.render.escaping import attr
 from generator.render.pages import OnDisk, RenderedSite
 from generator.site import mkdocs_internals, preview, watch
 from generator.site.errorpage import error_page
-from generator.site.project import HISTORY_POLICIES
+from generator.site.export import nav_config
+from generator.site.project import ENGINES, HISTORY_POLICIES
 from generator.site.rawhtml import Lifted, lift, restore
 from generator.site.sanitize import Finding, check_site
 from generator.site.searchindex import SearchIndex
@@ -134,6 +134,9 @@ class FactsheetConfig(base.Config):
     history = c.Choice(HISTORY_POLICIES, default="require")
     """A shallow git history of the content: fail the build (``require``), or build
     without change dates (``allow-shallow``); see generator.analysis.history."""
+    engine = c.Choice(ENGINES, default="mkdocs")
+    """What ``factsheet build`` builds the site with (see generator.site.engines); plain
+    ``mkdocs build`` and ``properdocs build`` use this plugin whatever it says."""
 
 
 class MemoryBytecodeCache(jinja2.BytecodeCache):
@@ -685,12 +688,4 @@ def _replace(files: Files, file: File) -> None:
 
 
 def _nav(site: RenderedSite) -> list[Any]:
-    """MkDocs navigation; section titles are HTML-escaped, as themes print them raw."""
-    nav: list[Any] = []
-    for entry in site.nav:
-        if isinstance(entry, tuple):
-            title, paths = entry
-            nav.append({str(attr(title)): list(paths)})
-        else:
-            nav.append(entry)
-    return nav
+    return nav_config(site)

@@ -11,6 +11,10 @@ from mkdocs.utils.yaml import yaml_load
 
 DEFAULT_CONFIG = "mkdocs.yml"
 
+ENGINES = ("mkdocs", "properdocs", "zensical")
+"""What builds the site from the generator's pages (the plugin's ``engine`` option; see
+:mod:`generator.site.engines`)."""
+
 HISTORY_POLICIES = ("require", "allow-shallow")
 """The plugin's ``history`` option: what a build does with a shallow git history of the
 content (see :mod:`generator.analysis.history`): fail, or build without change dates."""
@@ -34,6 +38,8 @@ class Project:
     """The plugin's ``speed`` option (see :func:`generator.speed.enabled`)."""
     history: str = "require"
     """The plugin's ``history`` option: ``require`` a whole git history, or ``allow-shallow``."""
+    engine: str = "mkdocs"
+    """The plugin's ``engine`` option: what ``factsheet build`` builds the site with."""
 
     @property
     def root(self) -> Path:
@@ -54,11 +60,7 @@ def find_project(
             f"{path}: no such file; run factsheet in the project directory (the one with "
             f"{DEFAULT_CONFIG}) or pass --config-file"
         )
-    try:
-        with open(path, encoding="utf-8") as handle:
-            data = yaml_load(handle) or {}
-    except Exception as exc:  # MkDocs' loader raises several kinds for a broken file
-        raise ProjectError(f"{path}: cannot read the MkDocs configuration: {exc}") from exc
+    data = read_config(path)
     options = _plugin_options(data)
     root = path.resolve().parent
     history = options.get("history", "require")
@@ -66,6 +68,12 @@ def find_project(
         raise ProjectError(
             f"{path}: the factsheet plugin's option 'history' is '{history}'; "
             f"write {' or '.join(HISTORY_POLICIES)}"
+        )
+    engine = options.get("engine", "mkdocs")
+    if engine not in ENGINES:
+        raise ProjectError(
+            f"{path}: the factsheet plugin's option 'engine' is '{engine}'; "
+            f"write {', '.join(ENGINES[:-1])} or {ENGINES[-1]}"
         )
     return Project(
         config_file=path.resolve(),
@@ -76,7 +84,20 @@ def find_project(
         jobs=int(options.get("jobs", 0) or 0) if str(options.get("jobs", 0)).isdigit() else 0,
         speed=options.get("speed", True) is not False,
         history=history,
+        engine=engine,
     )
+
+
+def read_config(path: Path) -> dict[str, Any]:
+    """mkdocs.yml as data (``!ENV`` tags resolved); ProjectError if it cannot be read."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = yaml_load(handle) or {}
+    except Exception as exc:  # MkDocs' loader raises several kinds for a broken file
+        raise ProjectError(f"{path}: cannot read the MkDocs configuration: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ProjectError(f"{path}: the MkDocs configuration is not a mapping")
+    return data
 
 
 def _pick(given: str | os.PathLike[str] | None, default: Path) -> Path:
