@@ -21,7 +21,9 @@ atomically: only the step in the middle differs.
 
 from __future__ import annotations
 
+import html
 import importlib.util
+import json
 import os
 import pickle
 import subprocess
@@ -134,5 +136,19 @@ def run_zensical(
                 )
             ]
         )
+    _search_paths_as_text(built / "search.json")
     out_dir.rmdir()
     os.replace(built, out_dir)
+
+
+def _search_paths_as_text(index: Path) -> None:
+    """Zensical's search shows each result's place in the navigation (``path``) as text,
+    escaping it: titles the generator escaped for Material (which prints them as HTML)
+    would show their entities (``China&#39;s``). They are unescaped here."""
+    if not index.is_file():
+        return
+    data = json.loads(index.read_text(encoding="utf-8"))
+    for item in data.get("items", []):
+        if isinstance(item.get("path"), list):
+            item["path"] = [html.unescape(p) if isinstance(p, str) else p for p in item["path"]]
+    index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), "utf-8")

@@ -11,6 +11,11 @@ engine builds as it is (``mkdocs build``, ``properdocs build``, ``zensical build
 - ``generator.site.rawblocks`` added to ``markdown_extensions`` (unless ``fast_html`` is
   false): the generator's raw HTML blocks pass through Python-Markdown without its HTML
   parser, the slowest part of building a large fact base without the plugin;
+- with directory URLs, every page is written as ``NAME/index.md`` (``format.md`` becomes
+  ``format/index.md``, its Markdown links to other pages following it): its address does
+  not change, but its folder is now the folder of its address. The generator's raw HTML
+  links are relative to a page's address; MkDocs passes them through, while Zensical
+  reads every relative link as relative to the page's file; the two now agree;
 - ``validation.anchors: info``: the links to facts point into those blocks, which engines
   do not read for anchors any more.
 
@@ -23,6 +28,8 @@ written and names on its card), and the page check and atomic swap of ``factshee
 from __future__ import annotations
 
 import os
+import posixpath
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -39,16 +46,54 @@ OVERRIDES = "overrides"
 RAW_BLOCKS = "generator.site.rawblocks"
 
 
-def nav_config(site: RenderedSite) -> list[Any]:
-    """MkDocs navigation; section titles are HTML-escaped, as themes print them raw."""
+def nav_config(site: RenderedSite, moved: dict[str, str] | None = None) -> list[Any]:
+    """MkDocs navigation; section titles are HTML-escaped, as themes print them raw.
+
+    ``moved``: pages written under another path (:func:`index_paths`).
+    """
+    moved = moved or {}
     nav: list[Any] = []
     for entry in site.nav:
         if isinstance(entry, tuple):
             title, paths = entry
-            nav.append({str(attr(title)): list(paths)})
+            nav.append({str(attr(title)): [moved.get(p, p) for p in paths]})
         else:
-            nav.append(entry)
+            nav.append(moved.get(entry, entry))
     return nav
+
+
+def index_paths(site: RenderedSite, directory_urls: bool) -> dict[str, str]:
+    """Each page not named index.md, by the path ``NAME/index.md`` it is exported as."""
+    if not directory_urls:
+        return {}
+    moved = {}
+    for path in site.pages:
+        stem, name = posixpath.split(path)
+        if name != "index.md" and name.endswith(".md"):
+            target = posixpath.join(stem, name[: -len(".md")], "index.md")
+            if target not in site.pages:
+                moved[path] = target
+    return moved
+
+
+_MD_LINK = re.compile(r"\]\(([^()\s:#/][^()\s:#]*)(#[^()\s]*)?\)")
+"""A Markdown link to a relative path (a page or a download), with its anchor."""
+
+
+def relink(markdown: str, page: str, moved: dict[str, str]) -> str:
+    """The relative Markdown links of ``page`` (a page, a download), made relative to where
+    the page was moved, and pointing where the pages they link to were moved."""
+    if page not in moved and not any(".md" in m.group(1) for m in _MD_LINK.finditer(markdown)):
+        return markdown
+    old_dir = posixpath.dirname(page)
+    new_dir = posixpath.dirname(moved.get(page, page)) or "."
+
+    def fix(match: re.Match[str]) -> str:
+        target = posixpath.normpath(posixpath.join(old_dir, match.group(1)))
+        target = moved.get(target, target)
+        return f"]({posixpath.relpath(target, new_dir)}{match.group(2) or ''})"
+
+    return _MD_LINK.sub(fix, markdown)
 
 
 def export_config(
@@ -58,7 +103,7 @@ def export_config(
     config = read_config(project.config_file)
     config["docs_dir"] = DOCS
     config["site_dir"] = str(site_dir)
-    config["nav"] = nav_config(site)
+    config["nav"] = nav_config(site, index_paths(site, project.directory_urls))
     theme = config.get("theme")
     if isinstance(theme, dict) and theme.get("custom_dir"):
         theme = dict(theme)
@@ -96,8 +141,11 @@ def write_export(
         overrides = project.root / str(theme["custom_dir"])
         if overrides.is_dir():
             shutil.copytree(overrides, out_dir / OVERRIDES, dirs_exist_ok=True)
+    moved = index_paths(site, project.directory_urls)
     for path, page in site.pages.items():
-        _put(docs / path, page)
+        if moved:
+            page = relink(_text(page), path, moved)
+        _put(docs / moved.get(path, path), page)
     for path, data in site.downloads.items():
         _put(docs / path, data)
     config_file = out_dir / CONFIG
@@ -108,6 +156,13 @@ def write_export(
         encoding="utf-8",
     )
     return config_file
+
+
+def _text(page: str | OnDisk) -> str:
+    if isinstance(page, str):
+        return page
+    with open(page.path, encoding="utf-8", newline="") as handle:
+        return handle.read()
 
 
 def _put(target: Path, content: str | bytes | OnDisk) -> None:
