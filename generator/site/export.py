@@ -16,6 +16,7 @@ engine builds as it is (``mkdocs build``, ``properdocs build``, ``zensical build
   not change, but its folder is now the folder of its address. The generator's raw HTML
   links are relative to a page's address; MkDocs passes them through, while Zensical
   reads every relative link as relative to the page's file; the two now agree;
+- the charts and the list of sources are kept out of the engine's search (``data-search-exclude``);
 - ``validation.anchors: info``: the links to facts point into those blocks, which engines
   do not read for anchors any more.
 
@@ -75,6 +76,12 @@ def index_paths(site: RenderedSite, directory_urls: bool) -> dict[str, str]:
                 moved[path] = target
     return moved
 
+
+NOT_SEARCHED = ('<div class="fs-charts">', '<table class="fs-sources-table">')
+"""Blocks the engine's search skips (``data-search-exclude``, which Material and Zensical
+honour and take out of the page): the charts repeat the facts' figures as SVG labels, the
+list of sources repeats each source page's title; and Zensical's index refuses a section
+of more than 32 KB, which a large site's charts or list of sources exceed."""
 
 _MD_LINK = re.compile(r"\]\(([^()\s:#/][^()\s:#]*)(#[^()\s]*)?\)")
 """A Markdown link to a relative path (a page or a download), with its anchor."""
@@ -143,9 +150,10 @@ def write_export(
             shutil.copytree(overrides, out_dir / OVERRIDES, dirs_exist_ok=True)
     moved = index_paths(site, project.directory_urls)
     for path, page in site.pages.items():
-        if moved:
-            page = relink(_text(page), path, moved)
-        _put(docs / moved.get(path, path), page)
+        text = relink(_text(page), path, moved)
+        for block in NOT_SEARCHED:
+            text = text.replace(block, block[:-1] + " data-search-exclude>")
+        _put(docs / moved.get(path, path), text)
     for path, data in site.downloads.items():
         _put(docs / path, data)
     config_file = out_dir / CONFIG
