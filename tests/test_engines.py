@@ -285,3 +285,18 @@ def test_export_stops_on_content_problems(tmp_path: Path) -> None:
     assert run.code == 1
     assert "sheet.yaml:" in run.err and "error:" in run.err
     assert not (tmp_path / "out").exists()
+
+
+def test_charts_and_the_list_of_sources_stay_out_of_zensicals_search(
+    engine_sites: dict[str, Path],
+) -> None:
+    """Zensical refuses a search section over 32 KB; the export marks these two blocks
+    ``data-search-exclude``, which the engine honours and takes out of the page."""
+    site = engine_sites["zensical"]
+    items = json.loads((site / "search.json").read_text(encoding="utf-8"))["items"]
+    texts = {i["location"]: i["text"] for i in items}
+    assert texts["sheets/china-self-media-2023/#charts"] == ""
+    assert "Reuters" not in texts["sources/"]
+    for page in _pages(site):
+        assert "data-search-exclude" not in (site / page).read_text(encoding="utf-8"), page
+    assert '<div class="fs-charts">' in (site / SHEET).read_text(encoding="utf-8")

@@ -78,10 +78,11 @@ def index_paths(site: RenderedSite, directory_urls: bool) -> dict[str, str]:
 
 
 NOT_SEARCHED = ('<div class="fs-charts">', '<table class="fs-sources-table">')
-"""Blocks the engine's search skips (``data-search-exclude``, which Material and Zensical
-honour and take out of the page): the charts repeat the facts' figures as SVG labels, the
-list of sources repeats each source page's title; and Zensical's index refuses a section
-of more than 32 KB, which a large site's charts or list of sources exceed."""
+"""Blocks the engine's search skips (``data-search-exclude="true"``: Material and Zensical
+honour it and take it out of the page, Material only when it has a value): the charts
+repeat the facts' figures as SVG labels, the list of sources each source page's title;
+and Zensical's index refuses a section of more than 32 KB, which a large site's charts or
+list of sources exceed."""
 
 _MD_LINK = re.compile(r"\]\(([^()\s:#/][^()\s:#]*)(#[^()\s]*)?\)")
 """A Markdown link to a relative path (a page or a download), with its anchor."""
@@ -152,7 +153,7 @@ def write_export(
     for path, page in site.pages.items():
         text = relink(_text(page), path, moved)
         for block in NOT_SEARCHED:
-            text = text.replace(block, block[:-1] + " data-search-exclude>")
+            text = text.replace(block, block[:-1] + ' data-search-exclude="true">')
         _put(docs / moved.get(path, path), text)
     for path, data in site.downloads.items():
         _put(docs / path, data)
