@@ -10,7 +10,9 @@ engine builds as it is (``mkdocs build``, ``properdocs build``, ``zensical build
   explicitly (the plugin sets it at build time);
 - ``generator.site.rawblocks`` added to ``markdown_extensions`` (unless ``fast_html`` is
   false): the generator's raw HTML blocks pass through Python-Markdown without its HTML
-  parser, the slowest part of building a large fact base without the plugin;
+  parser, the slowest part of building a large fact base without the plugin; the pages
+  hold each block in an HTML comment, which the extension opens (Zensical's scan of the
+  pages for links skips a comment at once, and would otherwise read every byte);
 - with directory URLs, every page is written as ``NAME/index.md`` (``format.md`` becomes
   ``format/index.md``, its Markdown links to other pages following it): its address does
   not change, but its folder is now the folder of its address. The generator's raw HTML
@@ -40,6 +42,7 @@ import yaml
 from generator.render.escaping import attr
 from generator.render.pages import OnDisk, RenderedSite
 from generator.site.project import Project, read_config
+from generator.site.rawblocks import wrap
 
 CONFIG = "mkdocs.yml"
 DOCS = "docs"
@@ -154,6 +157,8 @@ def write_export(
         text = relink(_text(page), path, moved)
         for block in NOT_SEARCHED:
             text = text.replace(block, block[:-1] + ' data-search-exclude="true">')
+        if fast_html:
+            text = wrap(text)
         _put(docs / moved.get(path, path), text)
     for path, data in site.downloads.items():
         _put(docs / path, data)

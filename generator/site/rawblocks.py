@@ -12,9 +12,17 @@ It is what ``factsheet export`` lists in ``markdown_extensions`` (as
 (MkDocs, ProperDocs, Zensical) builds the exported pages without that parse, and without
 the factsheet plugin. A block the expression does not recognise is left to the parser.
 The MkDocs plugin does the same with its own events (``raw_html_bypasses_markdown``).
+
+The export writes each block it found wrapped in an HTML comment of its own
+(:func:`wrap`): before converting a page, Zensical scans its Markdown for links in pure
+Python, byte by byte, and skips a comment in one step. This extension takes the blocks
+out of their comments (without it, the blocks would stay hidden in them: the export
+writes them bare when it does not list the extension).
 """
 
 from __future__ import annotations
+
+import re
 
 from markdown import Markdown
 from markdown.extensions import Extension
@@ -22,18 +30,36 @@ from markdown.preprocessors import Preprocessor
 
 from generator.site.rawhtml import lift
 
+_OPEN, _CLOSE = "<!--fs-raw\n", "\n-->"
+_WRAPPED = re.compile(r"^<!--fs-raw\n(.*?)\n-->$", re.M | re.S)
+
+
+def wrap(markdown: str) -> str:
+    """The page with each of the generator's raw HTML blocks in a comment of its own."""
+    lifted = lift(markdown)
+    text = lifted.markdown
+    for key, block in lifted.blocks.items():
+        if "-->" in block:  # it would end the comment: left as it is
+            text = text.replace(key, block, 1)
+        else:
+            text = text.replace(key, _OPEN + block + _CLOSE, 1)
+    return text
+
 
 class RawBlocks(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
-        lifted = lift("\n".join(lines))
-        if not lifted.blocks:
-            return lines
-        text = lifted.markdown
+        text = "\n".join(lines)
+        if _OPEN in text:
+            text = _WRAPPED.sub(lambda m: self._stash(m.group(1)), text)
+        lifted = lift(text)
         for key, block in lifted.blocks.items():
-            # alone in a paragraph of its own: the stash puts a block-level element back
-            # in place of the paragraph, not inside it
-            text = text.replace(key, "\n" + self.md.htmlStash.store(block) + "\n", 1)
-        return text.split("\n")
+            lifted.markdown = lifted.markdown.replace(key, self._stash(block), 1)
+        return lifted.markdown.split("\n")
+
+    def _stash(self, block: str) -> str:
+        # alone in a paragraph of its own: the stash puts a block-level element back in
+        # place of the paragraph, not inside it
+        return "\n" + self.md.htmlStash.store(block) + "\n"
 
 
 class RawBlocksExtension(Extension):
