@@ -225,7 +225,9 @@ def test_export_is_a_plain_mkdocs_project(exported: Path) -> None:
     assert data["docs_dir"] == "docs"
     assert data["validation"]["links"]["anchors"] == "info"
     assert "- generator.site.rawblocks" in config
-    assert (exported / "docs/sheets/china-self-media-2023/index.md").is_file()
+    sheet_md = (exported / "docs/sheets/china-self-media-2023/index.md").read_text("utf-8")
+    # each fact card in a comment of its own, which the rawblocks extension opens
+    assert sheet_md.count('<!--fs-raw\n<article class="fs-fact">') >= 20
     assert (exported / "docs/assets/factsheet.css").is_file()
     assert (exported / "overrides/404.html").is_file()
 
@@ -262,6 +264,8 @@ def test_export_without_the_extension_builds_the_same_pages(
     run = run_factsheet("export", "--plain-html", str(tmp_path / "out"), cwd=project)
     assert run.code == 0, run.err
     assert "rawblocks" not in (tmp_path / "out/mkdocs.yml").read_text(encoding="utf-8")
+    sheet_md = tmp_path / "out/docs/sheets/china-self-media-2023/index.md"
+    assert "<!--fs-raw" not in sheet_md.read_text(encoding="utf-8")  # blocks written bare
     site = _build_export(tmp_path / "out", tmp_path, ["mkdocs", "build"])
     for page in (SHEET, "sources/reuters-2023-self-media/index.html", "format/index.html"):
         assert _content(site / page) == _content(engine_sites["mkdocs"] / page), page
