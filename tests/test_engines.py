@@ -227,7 +227,8 @@ def test_export_is_a_plain_mkdocs_project(exported: Path) -> None:
     assert "- generator.site.rawblocks" in config
     sheet_md = (exported / "docs/sheets/china-self-media-2023/index.md").read_text("utf-8")
     # each fact card in a comment of its own, which the rawblocks extension opens
-    assert sheet_md.count('<!--fs-raw\n<article class="fs-fact">') >= 20
+    cards = sheet_md.count('<article class="fs-fact')
+    assert cards > 20 and sheet_md.count('<!--fs-raw\n<article class="fs-fact') == cards
     assert (exported / "docs/assets/factsheet.css").is_file()
     assert (exported / "overrides/404.html").is_file()
 
