@@ -4,7 +4,8 @@
 #     otherwise the project's own, .venv/ (made here with python3 -m venv; a system
 #     Python that is "externally managed" (PEP 668, Debian and Ubuntu) is never installed
 #     into). Debian's python3-venv is installed when venv needs it (root or sudo);
-#   - installs the project (editable) and its test tools into that environment;
+#   - installs the project (editable), its test tools and the other engines (ProperDocs,
+#     Zensical: the `engines` extra) into that environment;
 #   - installs Debian's Chromium for the browser tests when it is missing (root or sudo);
 #   - installs Java (for the Nu HTML Checker) and npm when they are missing (root or sudo),
 #     then axe-core (accessibility checks) and vnu-jar (HTML validation) from the npm registry;
@@ -68,7 +69,7 @@ else
 fi
 
 "$PYTHON" -m pip install --quiet --disable-pip-version-check --upgrade pip
-"$PYTHON" -m pip install --quiet --disable-pip-version-check -e '.[test]'
+"$PYTHON" -m pip install --quiet --disable-pip-version-check -e '.[test,engines]'
 
 if ! command -v chromium >/dev/null 2>&1; then
   apt_install chromium ||

@@ -38,6 +38,12 @@ and the table says how many runs each median is of.
 
 Prints a Markdown table and writes it, with the machine and notes, to
 ``bench/results.md``.
+
+``--engines`` measures instead the three engines side by side (``factsheet build
+--engine mkdocs|properdocs|zensical``, each a whole build: generate, engine, page check,
+swap), and ``factsheet export`` followed by stock ``mkdocs build`` and ``zensical build``
+of the export (no plugin), at N = 10,000 unless ``--sizes`` says otherwise; it writes
+``bench/results-engines.md``.
 """
 
 from __future__ import annotations
@@ -82,12 +88,16 @@ def clean_env() -> dict[str, str]:
         "LC_ALL": "C.UTF-8",
         "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH,
         "NO_MKDOCS_2_WARNING": "1",
+        # a checkout run with PYTHONPATH=. measures its own code, not the installed one
+        **({"PYTHONPATH": os.environ["PYTHONPATH"]} if os.environ.get("PYTHONPATH") else {}),
     }
 
 
 def factsheet_command() -> list[str]:
     script = Path(PYTHON).parent / "factsheet"
-    return [str(script)] if script.exists() else [PYTHON, "-m", "generator"]
+    if script.exists() and not os.environ.get("PYTHONPATH"):
+        return [str(script)]
+    return [PYTHON, "-m", "generator"]
 
 
 # -- subprocesses ---------------------------------------------------------------------------
@@ -597,6 +607,112 @@ def machine() -> str:
     )
 
 
+ENGINES = ("mkdocs", "properdocs", "zensical")
+
+
+def engines_run(sizes_n: list[int], runs: int, timeout: float | None, output: Path) -> int:
+    """Each engine's whole build of the same content, and the export built without the plugin."""
+    started = time.perf_counter()
+    load_start = os.getloadavg()[0]
+    results: list[Size] = []
+    for n in sizes_n:
+        print(f"N = {n:,}", flush=True)
+        root = OUT / f"engines-{n}"
+        root.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [PYTHON, str(BENCH / "make_content.py"), str(n), str(root / "content")],
+            check=True,
+            env=clean_env(),
+        )
+        size = Size(n, root)
+        results.append(size)
+        for run in range(runs):
+            order = ENGINES[run % 3 :] + ENGINES[: run % 3]
+            for engine in order:
+                site = f"site-{engine}"
+                proc = run_proc(
+                    [*factsheet_command(), "build", "--engine", engine, "--site-dir", site],
+                    cwd=root,
+                    timeout=timeout,
+                )
+                size.add(engine, proc.seconds)
+                size.add(f"{engine}_cpu", proc.cpu_seconds)
+                size.add(f"{engine}_tree", proc.tree_peak_mib)
+                wait_for_cleanup(root, site, timeout)
+                print(f"  {engine}: {proc.seconds:.1f} s", flush=True)
+            if run == 0:  # the export, built without the plugin: once
+                export = root / "export"
+                shutil.rmtree(export, ignore_errors=True)
+                proc = run_proc(
+                    [*factsheet_command(), "export", str(export)], cwd=root, timeout=timeout
+                )
+                size.add("export", proc.seconds)
+                for name, command in (
+                    ("export_mkdocs", [PYTHON, "-m", "mkdocs", "build", "-q"]),
+                    ("export_zensical", [PYTHON, "-m", "zensical", "build"]),
+                ):
+                    proc = run_proc(command, cwd=export, timeout=timeout)
+                    size.add(name, proc.seconds)
+                    size.add(f"{name}_cpu", proc.cpu_seconds)
+                    size.add(f"{name}_tree", proc.tree_peak_mib)
+                    print(f"  {name}: {proc.seconds:.1f} s", flush=True)
+            size.runs += 1
+    report = engines_table(results)
+    print()
+    print(report)
+    total = time.perf_counter() - started
+    output.write_text(
+        "# Engines side by side\n\n"
+        f"{machine()}; benchmark took {total:,.0f} s; 1-minute load average "
+        f"{load_start:.1f} at the start and {os.getloadavg()[0]:.1f} at the end.\n\n"
+        f"{report}\n\n{ENGINE_NOTES}",
+        encoding="utf-8",
+    )
+    print(f"\nwrote {output} ({total:,.0f} s)")
+    return 0
+
+
+def engines_table(sizes: list[Size]) -> str:
+    lines = []
+    for size in sizes:
+        reference = size.median("mkdocs")
+        lines += [
+            f"N = {size.n:,} facts, {size.runs} run(s) (medians)",
+            "",
+            "| build | wall (s) | CPU (s) | peak memory (MiB) | wall / `factsheet build` |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+        labels = {
+            "mkdocs": "`factsheet build` (MkDocs)",
+            "properdocs": "`factsheet build --engine properdocs`",
+            "zensical": "`factsheet build --engine zensical`",
+            "export_mkdocs": "`factsheet export`, then stock `mkdocs build` of it",
+            "export_zensical": "`factsheet export`, then `zensical build` of it",
+        }
+        for key, label in labels.items():
+            wall = size.median(key)
+            if key.startswith("export_") and wall is not None:
+                export = size.median("export")
+                label += f" (+ {_fmt(export, 1)} s export)"
+            ratio = wall / reference if wall is not None and reference else None
+            lines.append(
+                f"| {label} | {_fmt(wall, 1)} | {_fmt(size.median(key + '_cpu'), 1)} "
+                f"| {_fmt(size.median(key + '_tree'), 0)} | {_fmt(ratio)} |"
+            )
+        lines.append("")
+    return "\n".join(lines)
+
+
+ENGINE_NOTES = """\
+How these were measured (`python bench/run.py --engines`): each build is the real command
+in a subprocess with a clean environment, timed wall to wall; CPU time is of the process
+and the children it waited for (the engines' own processes included); peak memory is the
+summed PSS of the session's processes, sampled. `factsheet build --engine E` includes
+generating the pages, the page check and the swap; the export rows do not include the
+export itself (shown in brackets). Other work on the machine slows every figure.
+"""
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--full", action="store_true", help=f"also N = {FULL_SIZE:,}")
@@ -620,7 +736,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--output", type=Path, default=BENCH / "results.md", help="where to write the results"
     )
+    parser.add_argument(
+        "--engines",
+        action="store_true",
+        help="measure MkDocs, ProperDocs and Zensical side by side instead (N = 10,000)",
+    )
     args = parser.parse_args(argv)
+    if args.engines:
+        default = args.output == BENCH / "results.md"
+        output = BENCH / "results-engines.md" if default else args.output
+        return engines_run(list(args.sizes or (10_000,)), args.runs, args.timeout, output)
     sizes_n = list(args.sizes or (*DEFAULT_SIZES, *((FULL_SIZE,) if args.full else ())))
     budget = args.budget if args.budget is not None else (None if args.full else 600.0)
     if budget == 0:

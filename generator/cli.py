@@ -3,7 +3,9 @@
 Commands (``factsheet COMMAND --help`` documents each option):
 
 ``check``     validate all content; print every problem as PATH:LINE:COL: error: MESSAGE
-``build``     check, render and build the site into site/ (the old site is kept on failure)
+``build``     check, render and build the site into site/ (the old site is kept on failure);
+              ``--engine mkdocs|properdocs|zensical`` picks what builds it
+``export``    write the pages and a plain mkdocs.yml that any MkDocs-compatible engine builds
 ``serve``     preview on http://127.0.0.1:8000/ with live reload
 ``confirm``   re-verify the quotes of a source whose archived text changed, record its hash
 ``coverage``  list numbers and dates in sources that no fact cites yet
@@ -29,7 +31,7 @@ from pathlib import Path
 
 from generator import __version__
 from generator.problems import Problem, format_problems
-from generator.site.project import Project, ProjectError, find_project
+from generator.site.project import ENGINES, Project, ProjectError, find_project
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -45,6 +47,8 @@ def _project(args: argparse.Namespace) -> Project:
     )
     if getattr(args, "allow_shallow_history", False):
         project = dataclasses.replace(project, history="allow-shallow")
+    if getattr(args, "engine", None):
+        project = dataclasses.replace(project, engine=args.engine)
     return project
 
 
@@ -85,7 +89,36 @@ def cmd_build(args: argparse.Namespace) -> int:
         print("build stopped; the published site was left as it was.", file=sys.stderr)
         return _report(result.problems)
     elapsed = time.perf_counter() - started
-    print(f"built {result.pages} pages into {result.site_dir} in {elapsed:.1f} s")
+    print(
+        f"built {result.pages} pages into {result.site_dir} in {elapsed:.1f} s"
+        + (f" with {project.engine}" if project.engine != "mkdocs" else "")
+    )
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from generator.generate import generate
+    from generator.site.export import write_export
+
+    project = _project(args)
+    out = Path(args.dir)
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        print(f"error: {out}: exists and is not an empty directory", file=sys.stderr)
+        return EXIT_USAGE
+    generated = generate(
+        project.content_dir,
+        project.templates_dir,
+        directory_urls=project.directory_urls,
+        history=project.history,
+    )
+    if not generated.ok or generated.site is None:
+        print("export stopped; nothing was written.", file=sys.stderr)
+        return _report(generated.problems)
+    config = write_export(project, generated.site, out, fast_html=not args.plain_html)
+    print(
+        f"exported {len(generated.site.pages)} pages to {out}; build them with "
+        f"'mkdocs build -f {config}' (or properdocs, or zensical)"
+    )
     return EXIT_OK
 
 
@@ -411,8 +444,31 @@ def make_parser() -> argparse.ArgumentParser:
         help="strict publishing mode: a missing site_url in mkdocs.yml is an error (exit 1, "
         "the site untouched), not a warning (plugin option: 'publish: true')",
     )
+    p.add_argument(
+        "--engine",
+        choices=ENGINES,
+        help="what builds the site (default: the plugin's option 'engine', else mkdocs)",
+    )
     _add_history(p)
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser(
+        "export",
+        help="write the site as a plain MkDocs project, built without the plugin",
+        description="Check the content and write the pages, downloads and assets to DIR/docs "
+        "and a mkdocs.yml (explicit navigation, no factsheet plugin) that MkDocs, ProperDocs "
+        "or Zensical build as it is. DIR must be empty or missing.",
+    )
+    _add_common(p, site=True)
+    p.add_argument("dir", metavar="DIR", help="where to write the project")
+    p.add_argument(
+        "--plain-html",
+        action="store_true",
+        help="leave out the generator.site.rawblocks Markdown extension (the export then "
+        "builds without factsheet installed, more slowly)",
+    )
+    _add_history(p)
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser(
         "serve",

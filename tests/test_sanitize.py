@@ -186,6 +186,17 @@ def test_markup_in_the_page_title_fails() -> None:
     assert messages("<p>x</p>", title="&lt;/title&gt; - Fact sheets") == []
 
 
+def test_zensicals_skip_target_opening_the_content_area_passes() -> None:
+    """Zensical's theme opens the content area with the target of its skip link; the same
+    markup anywhere else in the content is still reported."""
+    skip = '<a id="__skip" tabindex="-1"></a>'
+    assert messages(f"                {skip}\n<p>x</p>") == []
+    found = messages(f"<p>x</p>\n{skip}")
+    assert any("tabindex" in m for m in found), found
+    found = messages(f"<p>x</p>{skip}<script>alert(1)</script>")
+    assert any("script" in m for m in found), found
+
+
 def test_a_page_without_a_content_area_is_skipped() -> None:
     assert check_page("<html><body><script>alert(1)</script></body></html>") == []
 

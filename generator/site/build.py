@@ -46,7 +46,7 @@ from generator.content.loader import load_content
 from generator.content.model import Content
 from generator.generate import Generated, generate
 from generator.problems import Loc, Problem, display_path
-from generator.site import interrupts
+from generator.site import engines, interrupts
 from generator.site.project import Project
 from generator.site.sanitize import Finding, check_site
 from generator.site.scratch import Scratch, remove_dead
@@ -110,12 +110,18 @@ def build_site(
     """Generate and build; on any problem return it and leave ``site_dir`` as it was.
 
     ``publish`` (or the plugin's ``publish`` option): a project without ``site_url`` is a
-    problem, found before anything is built.
+    problem, found before anything is built. ``project.engine`` builds the pages (see
+    :mod:`generator.site.engines`).
     """
     if publish or project.publish:
         missing = site_url_problem(project)
         if missing is not None:
             return BuildResult([missing])
+    why_not = engines.missing(project.engine)
+    if why_not is not None:
+        return BuildResult([Problem(Loc(display_path(project.config_file)), why_not)])
+    if project.engine == "properdocs" and not engines.properdocs_active():
+        return engines.build_in_properdocs(project, site_dir=site_dir, strict=strict)
     target = (site_dir or project.site_dir).resolve()
     background = speed.enabled(project.speed)
     try:
@@ -159,7 +165,11 @@ def _build(project: Project, target: Path, scratch: Scratch, strict: bool) -> Bu
         tmp = scratch.path / "site"
         try:
             pages = len(generated.site.pages)
-            checked = run_mkdocs(project, generated, tmp, strict=strict, shown_dir=target)
+            checked: dict[str, list[Finding]] = {}
+            if project.engine == "zensical":
+                engines.run_zensical(project, generated.site, tmp, scratch.path, strict=strict)
+            else:  # MkDocs, or ProperDocs in a process where it stands in for MkDocs
+                checked = run_mkdocs(project, generated, tmp, strict=strict, shown_dir=target)
             unsafe = check_site(
                 tmp,
                 functools.partial(_content, project),
@@ -170,7 +180,7 @@ def _build(project: Project, target: Path, scratch: Scratch, strict: bool) -> Bu
             if unsafe:
                 raise BuildFailed(unsafe)
             _swap(tmp, target, scratch.path / "old")
-        except BuildFailed as exc:
+        except (BuildFailed, engines.EngineFailed) as exc:
             return BuildResult(exc.problems)
     return BuildResult([], target, pages)
 

@@ -91,11 +91,11 @@ from generator.paths import (
     normal_site_url,
 )
 from generator.problems import Problem, format_problems
-from generator.render.escaping import attr
 from generator.render.pages import OnDisk, RenderedSite
 from generator.site import mkdocs_internals, preview, watch
 from generator.site.errorpage import error_page
-from generator.site.project import HISTORY_POLICIES
+from generator.site.export import nav_config
+from generator.site.project import ENGINES, HISTORY_POLICIES
 from generator.site.rawhtml import Lifted, lift, restore
 from generator.site.sanitize import Finding, check_site
 from generator.site.scratch import system_tempdir
@@ -147,6 +147,9 @@ class FactsheetConfig(base.Config):
     publish = c.Type(bool, default=False)
     """Strict publishing mode: a build without ``site_url`` fails (``factsheet build
     --publish`` does the same); otherwise ``factsheet build`` warns."""
+    engine = c.Choice(ENGINES, default="mkdocs")
+    """What ``factsheet build`` builds the site with (see generator.site.engines); plain
+    ``mkdocs build`` and ``properdocs build`` use this plugin whatever it says."""
 
 
 def _inside(path: str | None, directory: Path) -> bool:
@@ -763,12 +766,4 @@ def _replace(files: Files, file: File) -> None:
 
 
 def _nav(site: RenderedSite) -> list[Any]:
-    """MkDocs navigation; section titles are HTML-escaped, as themes print them raw."""
-    nav: list[Any] = []
-    for entry in site.nav:
-        if isinstance(entry, tuple):
-            title, paths = entry
-            nav.append({str(attr(title)): list(paths)})
-        else:
-            nav.append(entry)
-    return nav
+    return nav_config(site)

@@ -13,6 +13,10 @@ from generator.paths import normal_site_url
 
 DEFAULT_CONFIG = "mkdocs.yml"
 
+ENGINES = ("mkdocs", "properdocs", "zensical")
+"""What builds the site from the generator's pages (the plugin's ``engine`` option; see
+:mod:`generator.site.engines`)."""
+
 HISTORY_POLICIES = ("require", "allow-shallow")
 """The plugin's ``history`` option: what a build does with a shallow git history of the
 content (see :mod:`generator.analysis.history`): fail, or build without change dates."""
@@ -40,6 +44,8 @@ class Project:
     """MkDocs' ``site_url`` (ending in ``/``): where the site is published; None if unset."""
     publish: bool = False
     """The plugin's ``publish`` option: a build without ``site_url`` is an error."""
+    engine: str = "mkdocs"
+    """The plugin's ``engine`` option: what ``factsheet build`` builds the site with."""
 
     @property
     def root(self) -> Path:
@@ -60,11 +66,7 @@ def find_project(
             f"{path}: no such file; run factsheet in the project directory (the one with "
             f"{DEFAULT_CONFIG}) or pass --config-file"
         )
-    try:
-        with open(path, encoding="utf-8") as handle:
-            data = yaml_load(handle) or {}
-    except Exception as exc:  # MkDocs' loader raises several kinds for a broken file
-        raise ProjectError(f"{path}: cannot read the MkDocs configuration: {exc}") from exc
+    data = read_config(path)
     options = _plugin_options(data)
     root = path.resolve().parent
     history = options.get("history", "require")
@@ -72,6 +74,12 @@ def find_project(
         raise ProjectError(
             f"{path}: the factsheet plugin's option 'history' is '{history}'; "
             f"write {' or '.join(HISTORY_POLICIES)}"
+        )
+    engine = options.get("engine", "mkdocs")
+    if engine not in ENGINES:
+        raise ProjectError(
+            f"{path}: the factsheet plugin's option 'engine' is '{engine}'; "
+            f"write {', '.join(ENGINES[:-1])} or {ENGINES[-1]}"
         )
     return Project(
         config_file=path.resolve(),
@@ -84,7 +92,20 @@ def find_project(
         history=history,
         site_url=normal_site_url(str(data.get("site_url") or "") or None),
         publish=str(options.get("publish", False)).lower() == "true",
+        engine=engine,
     )
+
+
+def read_config(path: Path) -> dict[str, Any]:
+    """mkdocs.yml as data (``!ENV`` tags resolved); ProjectError if it cannot be read."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = yaml_load(handle) or {}
+    except Exception as exc:  # MkDocs' loader raises several kinds for a broken file
+        raise ProjectError(f"{path}: cannot read the MkDocs configuration: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ProjectError(f"{path}: the MkDocs configuration is not a mapping")
+    return data
 
 
 def _pick(given: str | os.PathLike[str] | None, default: Path) -> Path:

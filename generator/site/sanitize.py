@@ -114,6 +114,9 @@ URL_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
 CONTENT_START = '<article class="md-content__inner md-typeset">'
 """Where Material starts the content area of a page."""
 CONTENT_END = "</article>"
+THEME_SKIP_TARGET = '<a id="__skip" tabindex="-1"></a>'
+"""Zensical's theme opens the content area with this target of its "skip to content" link
+(theme markup, before the page's own content): the check starts after it."""
 
 _CLEANER = nh3.Cleaner(
     tags=set(ALLOWED_TAGS),
@@ -358,6 +361,9 @@ def content_area(page: str) -> tuple[int, int] | None:
     if start < 0:
         return None
     start += len(CONTENT_START)
+    skip = page.find(THEME_SKIP_TARGET, start, start + 200)
+    if skip >= 0 and not page[start:skip].strip():
+        start = skip + len(THEME_SKIP_TARGET)
     # The last </article>: a stray one inside the content cannot end the area early.
     end = page.rfind(CONTENT_END)
     return (start, end) if end >= start else (start, len(page))
