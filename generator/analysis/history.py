@@ -109,15 +109,7 @@ def read_history(content_dir: str | os.PathLike[str]) -> History:
     if shallow:
         return History(False, SHALLOW_REASON, shallow=True)
     sheets = (content / "sheets").relative_to(top).as_posix()
-    log = _git(
-        top,
-        "log",
-        "--no-renames",
-        "--format=%x1e%H%x1f%ct%x1f%P%x1f%s",
-        "--name-only",
-        "--",
-        sheets,
-    )
+    log = _log_of(top, sheets)
     commits = list(_parse_log(log))
     history = History(True, origin=commits[-1][0] if commits else "")
     per_commit: list[list[Change]] = []
@@ -173,17 +165,23 @@ def read_history(content_dir: str | os.PathLike[str]) -> History:
     return history
 
 
-def _source_dates(history: History, top: Path, sources: str) -> None:
-    """Each source's last change: the newest commit that touched its YAML or its text."""
-    log = _git(
+def _log_of(top: Path, folder: str) -> bytes:
+    """Every commit that touched ``folder`` (newest first), with the files it touched
+    (read by :func:`_parse_log`)."""
+    return _git(
         top,
         "log",
         "--no-renames",
         "--format=%x1e%H%x1f%ct%x1f%P%x1f%s",
         "--name-only",
         "--",
-        sources,
+        folder,
     )
+
+
+def _source_dates(history: History, top: Path, sources: str) -> None:
+    """Each source's last change: the newest commit that touched its YAML or its text."""
+    log = _log_of(top, sources)
     for _, stamp, _, _, paths in _parse_log(log):  # newest first
         date = datetime.fromtimestamp(stamp, timezone.utc).strftime("%Y-%m-%d")
         for path in paths:

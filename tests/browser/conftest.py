@@ -226,6 +226,21 @@ def open_page(page: Page, path: str) -> None:
         page.locator("button.fs-copy").first.wait_for(state="attached")
 
 
+def wait_until_fact_shown(page: Page, fact: str) -> None:
+    """Wait until the fact's card is opened (factsheet.js opens the quotes and citations
+    of the fact a link lands on) and its heading is on screen (the browser scrolls to the
+    fragment after layout)."""
+    more = page.locator(f"article.fs-fact:has(> h3#{fact}) > details.fs-fact-more")
+    page.wait_for_function("d => d.open", arg=more.element_handle())
+    page.wait_for_function(
+        """id => {
+            const r = document.getElementById(id).getBoundingClientRect();
+            return r.top >= 0 && r.bottom <= window.innerHeight;
+        }""",
+        arg=fact,
+    )
+
+
 def search(page: Page, query: str) -> None:
     """Enter ``query`` in Material's search box and wait for its answer.
 

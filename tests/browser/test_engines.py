@@ -35,6 +35,7 @@ from .conftest import (
     new_context,
     open_page,
     result_links,
+    wait_until_fact_shown,
 )
 from .conftest import search as material_search
 from .test_accessibility import report, run_axe
@@ -129,16 +130,7 @@ def test_search_lands_on_the_fact(
         page.wait_for_url(lambda url: urlsplit(url).fragment == fact)
         page.wait_for_load_state("load")
         assert urlsplit(page.url).path == f"/{SHEET}"
-        # the fact's card is on screen, its quotes opened (factsheet.js)
-        more = page.locator(f"article.fs-fact:has(> h3#{fact}) > details.fs-fact-more")
-        page.wait_for_function("d => d.open", arg=more.element_handle())
-        page.wait_for_function(
-            """id => {
-                const r = document.getElementById(id).getBoundingClientRect();
-                return r.top >= 0 && r.bottom <= window.innerHeight;
-            }""",
-            arg=fact,
-        )
+        wait_until_fact_shown(page, fact)  # its card on screen, its quotes opened
         assert not log.problems(), log.problems()
     finally:
         context.close()

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .conftest import SHEET, open_page, result_links, search
+from .conftest import SHEET, open_page, result_links, search, wait_until_fact_shown
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -54,17 +54,7 @@ def test_search_lands_on_the_fact(page: Page, facts: dict[str, Any], query: str,
     assert url.fragment == fact
 
     heading = page.locator(f"h3#{fact}")
-    # landing on the fact opens its quotes and citations (factsheet.js)
-    more = page.locator(f"article.fs-fact:has(> h3#{fact}) > details.fs-fact-more")
-    page.wait_for_function("d => d.open", arg=more.element_handle())
-    # the browser scrolls to the fragment after layout; give it a moment
-    page.wait_for_function(
-        """id => {
-            const r = document.getElementById(id).getBoundingClientRect();
-            return r.top >= 0 && r.bottom <= window.innerHeight;
-        }""",
-        arg=fact,
-    )
+    wait_until_fact_shown(page, fact)
     box = heading.bounding_box()
     header = page.locator("header.md-header").bounding_box()
     assert box is not None and header is not None
