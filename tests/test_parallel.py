@@ -68,9 +68,12 @@ def test_parallel_build_is_identical_to_serial(synthetic: Path, tmp_path: Path) 
     assert "pages were rendered by worker processes" in log
     reused = int(log.split(" pages were rendered by worker processes")[0].split()[-1])
     here = int(log.split(" by the main process")[0].split()[-1])
-    # 49 pages (home, 3 per sheet, 40 sources and their index, format): the worker
-    # renders about two thirds of the Markdown, the main process the rest
-    assert reused + here == 49
+    # 49 pages (home, 3 per sheet, 40 sources and their index, format) and a page of its
+    # own for each fact: the worker renders about two thirds of the Markdown, the main
+    # process the rest
+    fact_pages = len(list((tmp_path / "serial" / "sheets").glob("*/facts/*/index.html")))
+    assert fact_pages == 400
+    assert reused + here == 49 + fact_pages
     assert reused > 20 and here > 5
     assert snapshot(tmp_path / "serial") == snapshot(tmp_path / "parallel")
 
