@@ -28,16 +28,14 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def build(project: Path, out: Path, jobs: int, lift: bool = True) -> str:
-    config = project / "mkdocs.yml"
-    text = config.read_text(encoding="utf-8")
-    jobbed = project / f"mkdocs-{jobs}-{lift}.yml"
-    options = (
-        f"  - factsheet:\n      jobs: {jobs}\n"
-        f"      raw_html_bypasses_markdown: {str(lift).lower()}\n"
-    )
-    jobbed.write_text(text.replace("  - factsheet\n", options), encoding="utf-8")
-    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+def build_with(
+    project: Path, out: Path, options: str = "", env: dict[str, str] | None = None
+) -> str:
+    """``factsheet build -v`` of ``project`` into ``out`` with these plugin ``options`` (YAML
+    lines under ``- factsheet:``) and environment; returns what it logged."""
+    config = project / f"mkdocs-{out.name}.yml"
+    text = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    config.write_text(text.replace("  - factsheet\n", "  - factsheet:\n" + options), "utf-8")
     proc = subprocess.run(
         [
             sys.executable,
@@ -46,18 +44,23 @@ def build(project: Path, out: Path, jobs: int, lift: bool = True) -> str:
             "build",
             "-v",
             "-f",
-            str(jobbed),
+            str(config),
             "--site-dir",
             str(out),
         ],
         cwd=project,
-        env=env,
+        env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000", **(env or {})},
         capture_output=True,
         text=True,
         timeout=600,
     )
     assert proc.returncode == 0, proc.stderr
     return proc.stderr
+
+
+def build(project: Path, out: Path, jobs: int, lift: bool = True) -> str:
+    options = f"      jobs: {jobs}\n      raw_html_bypasses_markdown: {str(lift).lower()}\n"
+    return build_with(project, out, options)
 
 
 def test_parallel_build_is_identical_to_serial(synthetic: Path, tmp_path: Path) -> None:

@@ -7,41 +7,15 @@ writes to scratch files and deletes in the background. Every file must come out 
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from .test_atomic_build import snapshot
-from .test_parallel import synthetic
+from .test_parallel import build_with, synthetic
 
 __all__ = ["synthetic"]  # the module-scoped fixture, shared with test_parallel
 
 
-def build(project: Path, out: Path, options: str = "", env: dict[str, str] | None = None) -> str:
-    config = project / f"mkdocs-{out.name}.yml"
-    text = (project / "mkdocs.yml").read_text(encoding="utf-8")
-    config.write_text(text.replace("  - factsheet\n", "  - factsheet:\n" + options), "utf-8")
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "generator",
-            "build",
-            "-v",
-            "-f",
-            str(config),
-            "--site-dir",
-            str(out),
-        ],
-        cwd=project,
-        env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000", **(env or {})},
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert proc.returncode == 0, proc.stderr
-    return proc.stderr
+build = build_with
 
 
 def test_the_site_is_the_same_with_the_speed_layer_off(synthetic: Path, tmp_path: Path) -> None:

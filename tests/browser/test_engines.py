@@ -10,6 +10,7 @@ Playwright's CSS selectors pierce.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import shutil
@@ -31,6 +32,7 @@ from .conftest import (
     DIFFERENCES,
     SHEET,
     SOURCE,
+    PageLog,
     _QuietHandler,
     new_context,
     open_page,
@@ -107,6 +109,16 @@ def result(page: Page, engine: str, fact: str) -> Any:
     return page.locator(f"a.md-search-result__link[href$='#{fact}']").first
 
 
+@contextlib.contextmanager
+def desktop_page(browser: Browser, base_url: str) -> Iterator[tuple[Page, PageLog]]:
+    """A desktop-sized page in a context of its own (each engine's site has its own origin)."""
+    context, log = new_context(browser, base_url, viewport=DESKTOP)
+    try:
+        yield context.new_page(), log
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize(
     ("query", "fact"),
     [
@@ -119,9 +131,7 @@ def test_search_lands_on_the_fact(
     browser: Browser, engine_url: tuple[str, str], query: str, fact: str
 ) -> None:
     engine, base_url = engine_url
-    context, log = new_context(browser, base_url, viewport=DESKTOP)
-    try:
-        page = context.new_page()
+    with desktop_page(browser, base_url) as (page, log):
         open_page(page, SHEET)
         hrefs = search(page, engine, query)
         landing = [h for h in hrefs if urlsplit(h).path == f"/{SHEET}"]
@@ -132,17 +142,13 @@ def test_search_lands_on_the_fact(
         assert urlsplit(page.url).path == f"/{SHEET}"
         wait_until_fact_shown(page, fact)  # its card on screen, its quotes opened
         assert not log.problems(), log.problems()
-    finally:
-        context.close()
 
 
 def test_reading_stays_on_the_machine(browser: Browser, engine_url: tuple[str, str]) -> None:
     """Every page a reader opens, and a search, request nothing outside 127.0.0.1 and log
     no console error or warning."""
     engine, base_url = engine_url
-    context, log = new_context(browser, base_url, viewport=DESKTOP)
-    try:
-        page = context.new_page()
+    with desktop_page(browser, base_url) as (page, log):
         # (this test server answers a missing page with its own error page, not the site's)
         for path in ("no-such-page/", "", SHEET, DIFFERENCES, SOURCE, "sources/", "format/"):
             page.goto(path, wait_until="load")
@@ -152,8 +158,6 @@ def test_reading_stays_on_the_machine(browser: Browser, engine_url: tuple[str, s
         problems = [p for p in log.problems() if "no-such-page" not in p]
         assert not problems, (engine, problems)
         assert log.missing == [f"{base_url}no-such-page/: HTTP 404"], log.missing
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("path", [SHEET, SOURCE, ""])
@@ -161,11 +165,7 @@ def test_no_serious_accessibility_violation(
     browser: Browser, engine_url: tuple[str, str], axe_source: str, path: str
 ) -> None:
     engine, base_url = engine_url
-    context, _ = new_context(browser, base_url, viewport=DESKTOP)
-    try:
-        page = context.new_page()
+    with desktop_page(browser, base_url) as (page, _):
         page.goto(path, wait_until="load")
         violations = run_axe(page, axe_source)
         assert not violations, f"axe on /{path} built by {engine}:\n" + report(violations)
-    finally:
-        context.close()
