@@ -211,75 +211,100 @@ def _load_sources(directory: Path, result: LoadResult, known: set[Path], steps: 
 
 
 def _load_sheets(directory: Path, result: LoadResult, known: set[Path], steps: LoadSteps) -> None:
-    content, problems = result.content, result.problems
     if not directory.is_dir():
         return
     sheet_locs: dict[str, Loc] = {}
     fact_paths: dict[str, tuple[Fact, Path]] = {}
     for sheet_dir in sorted(p for p in directory.iterdir() if p.is_dir()):
-        sheet_path = sheet_dir / SHEET_FILE
-        files = _yaml_files(sheet_dir)
-        if sheet_path not in files:
-            if files:
-                problems.append(
-                    Problem(
-                        Loc(display_path(sheet_dir)),
-                        f"sheet directory has no {SHEET_FILE}; "
-                        "create it with the sheet's title, summary and topics "
-                        "(`factsheet new sheet`)",
-                    )
+        _load_sheet(sheet_dir, result, known, steps, sheet_locs, fact_paths)
+
+
+def load_sheet(sheet_dir: str | os.PathLike[str], steps: LoadSteps = PLAIN) -> LoadResult:
+    """Load one sheet's directory alone: its ``sheet.yaml`` and its facts, no sources.
+
+    What :func:`load_content` does for each sheet; duplicates are found within the sheet
+    only. The preview uses it to redo one sheet after an edit to its facts.
+    """
+    directory = Path(sheet_dir)
+    result = LoadResult(Content(root=str(directory.parent.parent)))
+    _load_sheet(directory, result, set(), steps, {}, {})
+    return result
+
+
+def _load_sheet(
+    sheet_dir: Path,
+    result: LoadResult,
+    known: set[Path],
+    steps: LoadSteps,
+    sheet_locs: dict[str, Loc],
+    fact_paths: dict[str, tuple[Fact, Path]],
+) -> None:
+    """Load a sheet's directory into ``result``; ``sheet_locs`` and ``fact_paths`` are the
+    ids seen so far (duplicates are problems)."""
+    content, problems = result.content, result.problems
+    sheet_path = sheet_dir / SHEET_FILE
+    files = _yaml_files(sheet_dir)
+    if sheet_path not in files:
+        if files:
+            problems.append(
+                Problem(
+                    Loc(display_path(sheet_dir)),
+                    f"sheet directory has no {SHEET_FILE}; "
+                    "create it with the sheet's title, summary and topics "
+                    "(`factsheet new sheet`)",
                 )
-                known.update(files)
+            )
+            known.update(files)
+        return
+    known.update(files)
+    result.files.extend(str(p) for p in files)
+    sheet = _load(sheet_path, content_format.SHEET, result, steps)
+    sheet_id = None
+    if sheet is not INVALID:
+        assert isinstance(sheet, Sheet)
+        sheet.dir = display_path(sheet_dir)
+        loc = sheet.where.of("id") if sheet.where else Loc(display_path(sheet_path))
+        if sheet.id in sheet_locs:
+            problems.append(
+                Problem(
+                    loc,
+                    f"duplicate sheet id '{sheet.id}' (first used at {sheet_locs[sheet.id]})",
+                )
+            )
+        else:
+            sheet_locs[sheet.id] = loc
+            content.sheets[sheet.id] = sheet
+            sheet_id = sheet.id
+    for path in files:
+        if path == sheet_path:
             continue
-        known.update(files)
-        result.files.extend(str(p) for p in files)
-        sheet = _load(sheet_path, content_format.SHEET, result, steps)
-        sheet_id = None
-        if sheet is not INVALID:
-            assert isinstance(sheet, Sheet)
-            sheet.dir = display_path(sheet_dir)
-            loc = sheet.where.of("id") if sheet.where else Loc(display_path(sheet_path))
-            if sheet.id in sheet_locs:
+        before = len(problems)
+        facts = _load(path, content_format.FACTS_FILE, result, steps)
+        if len(problems) > before and sheet_id is not None:
+            result.broken_sheets.add(sheet_id)
+        if facts is INVALID:
+            continue
+        for fact in facts:
+            assert isinstance(fact, Fact)
+            if sheet_id is not None:
+                fact.sheet = sheet_id
+                fact = steps.fact(fact.id, fact)
+            seen = fact_paths.get(fact.id)
+            if seen is not None:
+                first, first_path = seen
                 problems.append(
                     Problem(
-                        loc,
-                        f"duplicate sheet id '{sheet.id}' (first used at {sheet_locs[sheet.id]})",
+                        _id_loc(fact.where, display_path(path)),
+                        f"duplicate fact id '{fact.id}' (first used at "
+                        f"{_id_loc(first.where, display_path(first_path))}); fact ids "
+                        "must be unique across all sheets, they are anchors and permalinks",
                     )
                 )
-            else:
-                sheet_locs[sheet.id] = loc
-                content.sheets[sheet.id] = sheet
-                sheet_id = sheet.id
-        for path in files:
-            if path == sheet_path:
                 continue
-            before = len(problems)
-            facts = _load(path, content_format.FACTS_FILE, result, steps)
-            if len(problems) > before and sheet_id is not None:
-                result.broken_sheets.add(sheet_id)
-            if facts is INVALID:
-                continue
-            for fact in facts:
-                assert isinstance(fact, Fact)
-                if sheet_id is not None:
-                    fact.sheet = sheet_id
-                    fact = steps.fact(fact.id, fact)
-                seen = fact_paths.get(fact.id)
-                if seen is not None:
-                    first, first_path = seen
-                    problems.append(
-                        Problem(
-                            _id_loc(fact.where, display_path(path)),
-                            f"duplicate fact id '{fact.id}' (first used at "
-                            f"{_id_loc(first.where, display_path(first_path))}); fact ids "
-                            "must be unique across all sheets, they are anchors and permalinks",
-                        )
-                    )
-                    continue
-                fact_paths[fact.id] = (fact, path)
-                if sheet_id is not None:
-                    fact.sheet = sheet_id
-                    content.facts[fact.id] = fact
+            fact_paths[fact.id] = (fact, path)
+            if sheet_id is not None:
+                fact.sheet = sheet_id
+                content.facts[fact.id] = fact
 
 
 def _id_loc(where: Located | None, path: str) -> Loc:

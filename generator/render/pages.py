@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -212,22 +212,11 @@ class PageSteps:
 PLAIN = PageSteps()
 
 
-def render_site(
-    view: SiteView,
-    templates: Templates,
-    steps: PageSteps = PLAIN,
-    *,
-    run_tasks: Tasks = serial,
-    out_dir: Path | None = None,
-) -> RenderedSite:
-    """Render every page and download; ``run_tasks`` runs the rendering tasks (in forked
-    processes, say; it gets them in order and gives their results back in order).
-
-    With ``out_dir`` (a build), pages and downloads are written under it and stand in the
-    result as :class:`OnDisk` (a page whose text would not come back from a file exactly
-    as it is stays in memory).
-    """
-    site = RenderedSite()
+def _plan(
+    view: SiteView, templates: Templates, steps: PageSteps, site: RenderedSite
+) -> list[tuple[str, Render]]:
+    """Every page of the site, in order, each with the task that renders it; fills in
+    ``site``'s page order, navigation and unsearched pages."""
     common: dict[str, Any] = {
         "site": view,
         "pages": {
@@ -287,6 +276,38 @@ def render_site(
         page(source_page(source.id), source_key(source), "source.md.j2", source=source)
     page(FORMAT_PAGE, (), "format.md.j2")
     site.nav.append(FORMAT_PAGE)
+    return pending
+
+
+def render_pages(
+    view: SiteView, templates: Templates, wanted: Collection[str], steps: PageSteps = PLAIN
+) -> dict[str, str]:
+    """The Markdown of the pages at the paths in ``wanted`` only, as :func:`render_site`
+    renders them (the preview redoes one sheet's pages this way)."""
+    return {
+        path: task()
+        for path, task in _plan(view, templates, steps, RenderedSite())
+        if path in wanted
+    }
+
+
+def render_site(
+    view: SiteView,
+    templates: Templates,
+    steps: PageSteps = PLAIN,
+    *,
+    run_tasks: Tasks = serial,
+    out_dir: Path | None = None,
+) -> RenderedSite:
+    """Render every page and download; ``run_tasks`` runs the rendering tasks (in forked
+    processes, say; it gets them in order and gives their results back in order).
+
+    With ``out_dir`` (a build), pages and downloads are written under it and stand in the
+    result as :class:`OnDisk` (a page whose text would not come back from a file exactly
+    as it is stays in memory).
+    """
+    site = RenderedSite()
+    pending = _plan(view, templates, steps, site)
     tasks: list[Callable[[], Any]]
     if out_dir is None:
         downloads_task = functools.partial(
