@@ -149,3 +149,6 @@ def test_the_edited_sheet_is_found_only_when_one_sheets_facts_changed(project: P
     assert edited_sheet(content, [project / f"{REUTERS}.yaml"]) is None
     assert edited_sheet(content, [project / SHEET_DIR / "facts/gone.yaml"]) is None
     assert edited_sheet(content, []) is None
+    swap = project / SHEET_DIR / "facts/.3-accounts.yaml.swp"  # an editor's, renamed over
+    assert edited_sheet(content, [swap, facts[0]]) == (project / SHEET_DIR).resolve()
+    assert edited_sheet(content, [swap]) is None

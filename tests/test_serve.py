@@ -135,9 +135,14 @@ def test_preview_after_an_edit_equals_a_clean_build(
         "statement: >-\n      Close to 187,000 accounts were sanctioned",
     )
     wait_for(lambda: "Close to 187,000" in fetch(server + SHEET))
-    # the fast path took it: only the changed pages went through MkDocs (the sheet page,
-    # its differences and corrections pages, and the fact's own page)
-    assert "re-rendered 4 changed pages" in server_log.read_text("utf-8")
+    # the quick path took it: only the sheet's changed pages went through MkDocs (the
+    # sheet page, its differences page and the fact's own page), made from the sheet
+    # alone; then the rest of the site followed (the source's page, which lists the
+    # facts citing it, and the downloads)
+    log = server_log.read_text("utf-8")
+    assert "re-rendered 3 changed pages of sheet 'china-self-media-2023'" in log
+    wait_for(lambda: "the rest of the site is up to date" in server_log.read_text("utf-8"))
+    assert "re-rendered 1 changed pages and 4 downloads" in server_log.read_text("utf-8")
     clean = tmp_path / "clean"
     shutil.copytree(project, clean, ignore=shutil.ignore_patterns("site"))
     from .conftest import run_factsheet

@@ -100,6 +100,8 @@ from generator.site.rawhtml import Lifted, lift, restore
 from generator.site.sanitize import Finding, check_site
 from generator.site.scratch import system_tempdir
 from generator.site.searchindex import SearchIndex
+from generator.speed import scoped
+from generator.speed.background import Background
 from generator.speed.htmlstore import HtmlStore
 from generator.speed.pagecheck import CheckAsWritten
 from generator.speed.pagerender import PageRenderer
@@ -224,11 +226,15 @@ class IdleCollector:
                 self.timer = None
         gc.disable()
 
-    def build_ended(self) -> None:
+    def build_ended(self, collect: bool = True) -> None:
+        """The rebuild is over; ``collect``: collect everything once idle (a quick
+        rebuild, which made little garbage, leaves that to the next full one)."""
         gc.freeze()
         gc.enable()
         with self.lock:
             self.building = False
+            if not collect:
+                return
             self.timer = threading.Timer(self.delay, self._collect)
             self.timer.daemon = True
             self.timer.start()
@@ -314,6 +320,11 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
         self.nav: Navigation | None = None
         self.last_build: preview.LastBuild | None = None
         self.observer: BaseObserver | None = None
+        self.server: LiveReloadServer | None = None
+        self.follow_up = Background()
+        """After a quick rebuild, the full one, in a process of its own."""
+        self.needs_full = False
+        """The follow-up found that the edit needs the full rebuild (a problem, say)."""
         self.after_reload = AfterReload()
         self.html: HtmlStore | None = None
         """In a build, fact pages' HTML between MkDocs' two page loops."""
@@ -652,10 +663,17 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
     ) -> LiveReloadServer:
-        self.observer = watch.watch(server, [self.content_dir, self.templates_dir])
+        changes = watch.ChangeHandler(server)
+        self.observer = watch.watch(server, [self.content_dir, self.templates_dir], changes)
+        self.server = server
         full_rebuild = server.builder
 
         def rebuild() -> None:
+            changed = changes.take_changes()
+            self.follow_up.stop()  # its site is older than this edit
+            needs_full, self.needs_full = self.needs_full, False
+            if not needs_full and changed is not None and self.quick_rebuild(changed):
+                return
             if not self.fast_rebuild():
                 full_rebuild()
 
@@ -663,6 +681,7 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
         return server
 
     def on_shutdown(self) -> None:
+        self.follow_up.stop()
         if self.serving:
             mkdocs_internals.write_files_whole(None)
         self.after_reload.wait()
@@ -670,6 +689,80 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
             self.observer.stop()
             self.observer.join(timeout=5)
             self.observer = None
+
+    def quick_rebuild(self, changed: set[Path]) -> bool:
+        """After a save of one sheet's facts files: serve that sheet's pages, made from the
+        sheet alone (:mod:`generator.speed.scoped`), then start the full fast rebuild in
+        a process of its own for the rest (downloads, search index, sources' pages, the
+        checks across sheets), stopped if another save comes first.
+
+        Returns False, having changed nothing, when the edit is not one for this path.
+        """
+        last, whole, site = self.last_build, self.last, self.site
+        if (
+            not preview.usable(last)
+            or self.memo is None
+            or whole is None
+            or not whole.ok
+            or site is None
+            or site is not whole.site
+        ):
+            return False
+        assert last is not None
+        started = time.perf_counter()
+        self.after_reload.wait()
+        self.collector.build_started()
+        try:
+            part = scoped.sheet_pages(
+                whole,
+                self.memo,
+                self.content_dir,
+                self.templates_dir,
+                changed,
+                history=self.history_policy,
+            )
+            if part is None:
+                return False
+            pages = {p: md for p, md in part.pages.items() if self.previous.get(p) != md}
+            if any(
+                p not in self.previous or (p not in site.search_pages and p not in site.unsearched)
+                for p in pages
+            ):
+                return False
+            written = preview.render_pages(last, pages, {})
+            self.previous.update(pages)
+            site_dir = Path(last.config.site_dir)
+            content = whole.loaded.content if whole.loaded else None
+            only = {dest for dest in written if dest.endswith(".html")}
+            self.after_reload.start(functools.partial(_log_unsafe, site_dir, content, only))
+            log.info(
+                f"re-rendered {len(pages)} changed pages of sheet '{part.sheet_id}' in "
+                f"{time.perf_counter() - started:.2f} s; the rest of the site follows"
+            )
+        finally:
+            self.collector.build_ended(collect=False)
+        self.follow_up.start(self._follow_up, self._followed_up)
+        return True
+
+    def _follow_up(self) -> bool:
+        """(In the follow-up's process) the full fast rebuild; whether it went through."""
+        self.after_reload = AfterReload()  # the preview's own may be mid-job at the fork
+        self.collector = IdleCollector()
+        started = time.perf_counter()
+        done = self.fast_rebuild()
+        self.after_reload.wait()
+        if done:
+            log.info(f"the rest of the site is up to date ({time.perf_counter() - started:.2f} s)")
+        return done
+
+    def _followed_up(self, done: bool | None) -> None:
+        if done:
+            return
+        # a problem, or a change the fast path cannot make: the preview's full rebuild
+        # shows it (the follow-up changed nothing in that case, or ended early)
+        self.needs_full = True
+        if self.server is not None:
+            mkdocs_internals.ask_for_rebuild(self.server)
 
     def fast_rebuild(self) -> bool:
         """Re-render only the pages an edit changed (see :mod:`generator.site.preview`).

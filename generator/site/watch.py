@@ -63,6 +63,20 @@ class ChangeHandler(FileSystemEventHandler):
         self.reported: dict[str, tuple[int, int, int, int] | None] = {}
         self.polling: list[ObservedWatch] = []
         """MkDocs' polling of the same directories, stopped once native events arrive."""
+        self.changed: set[str] = set()
+        """Files reported changed since the rebuild last took them (:meth:`take_changes`)."""
+        self.unknown = False
+        """Set when a change cannot be told as a list of files (a directory moved, say)."""
+
+    def take_changes(self) -> set[Path] | None:
+        """The files changed since the last call, for a rebuild about to start; None when
+        that is not known (nothing reported, or a directory created, moved or deleted)."""
+        with self.lock:
+            changed, unknown = self.changed, self.unknown
+            self.changed, self.unknown = set(), False
+        if unknown or not changed:
+            return None
+        return {Path(p) for p in changed}
 
     def native(self, event: FileSystemEvent) -> None:
         """An event from the native watcher: it works here, so polling is not needed."""
@@ -79,6 +93,8 @@ class ChangeHandler(FileSystemEventHandler):
             # under it, whether or not an event arrives for each of them.
             if event.event_type in ("created", "deleted", "moved"):
                 log.debug(str(event))
+                with self.lock:
+                    self.unknown = True
                 self.rebuild()
             return
         if event.event_type not in CHANGES:
@@ -93,6 +109,7 @@ class ChangeHandler(FileSystemEventHandler):
                 stat = _stat(path)
                 if path not in self.reported or self.reported[path] != stat:
                     self.reported[path] = stat
+                    self.changed.add(path)
                     fresh = True
         if fresh:
             log.debug(str(event))
@@ -102,18 +119,22 @@ class ChangeHandler(FileSystemEventHandler):
         mkdocs_internals.ask_for_rebuild(self.server)
 
 
-def watch(server: LiveReloadServer, directories: list[Path]) -> BaseObserver | None:
-    """Watch ``directories`` natively and by MkDocs' polling; returns the native observer.
+def watch(
+    server: LiveReloadServer, directories: list[Path], handler: ChangeHandler | None = None
+) -> BaseObserver | None:
+    """Watch ``directories`` natively and by MkDocs' polling, reporting to ``handler`` (a
+    new one by default); returns the native observer.
 
-    Returns None, having left the directories to ``server.watch``, when native events
-    are not available here.
+    Returns None, having left the directories to ``server.watch``, when the server cannot
+    be asked for rebuilds (``handler`` then hears of nothing); when native events are not
+    available here, MkDocs' polling reports to ``handler`` alone.
     """
     directories = [d for d in directories if d.is_dir()]
     if not mkdocs_internals.can_ask_for_rebuilds(server):
         for directory in directories:
             server.watch(str(directory))
         return None
-    handler = ChangeHandler(server)
+    handler = handler or ChangeHandler(server)
     for directory in directories:  # MkDocs' own polling, into the same handler
         handler.polling.append(server.observer.schedule(handler, str(directory), recursive=True))
     native = FileSystemEventHandler()

@@ -45,7 +45,8 @@ class SheetPages:
 
 
 def edited_sheet(content_dir: Path, changed: Collection[Path]) -> Path | None:
-    """The sheet directory whose facts files are all the files changed, if there is one."""
+    """The sheet directory whose facts files are all the content files changed, if there is
+    one (files the loader does not read, such as an editor's temporary files, aside)."""
     sheets = (content_dir / SHEETS_DIR).resolve()
     found: set[Path] = set()
     for path in changed:
@@ -53,12 +54,11 @@ def edited_sheet(content_dir: Path, changed: Collection[Path]) -> Path | None:
             relative = Path(os.path.abspath(path)).relative_to(sheets)
         except ValueError:
             return None
-        if (
-            len(relative.parts) < 2
-            or relative.suffix not in (".yaml", ".yml")
-            or relative.parts[1:] == (SHEET_FILE,)
-            or not path.is_file()
-        ):
+        if len(relative.parts) < 2:
+            return None
+        if relative.suffix not in (".yaml", ".yml"):
+            continue  # not content (an editor's temporary file, say): the loader skips it
+        if relative.parts[1:] == (SHEET_FILE,) or not path.is_file():
             return None
         found.add(sheets / relative.parts[0])
     return found.pop() if len(found) == 1 else None
