@@ -16,6 +16,18 @@ from .conftest import REUTERS, SHEET_DIR, Run, edit
 
 ACCOUNTS = f"{SHEET_DIR}/facts/3-accounts.yaml"
 REUTERS_ID = "reuters-2023-self-media"
+REWRITE_ID = "rewrite-2023-05-28-self-media"
+ACCOUNTS_CLOSED_CITATIONS = f"""\
+      - source: {REUTERS_ID}
+        quote: it closed 67,000 social media accounts
+        attribution: >-
+          The Cyberspace Administration of China (CAC) said in a statement on
+          Friday
+      - source: {REWRITE_ID}
+        quote: led to the closure of 67,000 social media accounts
+        states:
+          speaker_unstated: true
+"""
 
 
 def parse_block(block: str) -> list[dict[str, str]]:
@@ -30,15 +42,55 @@ def parse_block(block: str) -> list[dict[str, str]]:
     return out
 
 
+SPEAKER_HINTS = (
+    "        # Optional: the passage of this source that names the speaker, word for word,\n"
+    '        # when the quote does not ("The X said on Monday that"):\n'
+    "        # attribution: ...\n"
+    "        # Or, when this source does not say who made the statement (other sources do):\n"
+    "        # states:\n"
+    "        #   speaker_unstated: true\n"
+)
+"""Under each block: the keys saying who made the statement, commented out."""
+
+
 def test_a_quote_found_once(cli: Callable[..., Run], project: Path) -> None:
     run = cli("cite", REUTERS_ID, "nearly 8,000 were deleted", cwd=project)
     assert run.code == 0, run.err
     assert run.out == (
         "      # states: nearly 8,000 (qualifier nearly)\n"
         f"      - source: {REUTERS_ID}\n"
-        "        quote: nearly 8,000 were deleted\n"
+        "        quote: nearly 8,000 were deleted\n" + SPEAKER_HINTS
     )
     assert run.err == f"{REUTERS}.txt:16:44: found once\n"
+
+
+def test_the_speaker_hints_uncommented_pass_check(cli: Callable[..., Run], project: Path) -> None:
+    """The fact 'accounts-closed', its citations pasted from cite with the hints uncommented:
+    Reuters names the CAC outside the quote (attribution), the rewrite names no one (states)."""
+    reuters = cli("cite", REUTERS_ID, "it closed 67,000 social media accounts", cwd=project)
+    rewrite = cli("cite", REWRITE_ID, "led to the closure of 67,000 social media", cwd=project)
+    assert reuters.code == rewrite.code == 0, reuters.err + rewrite.err
+    assert reuters.out.endswith(SPEAKER_HINTS) and rewrite.out.endswith(SPEAKER_HINTS)
+    pasted = reuters.out + rewrite.out
+    path = project / ACCOUNTS
+    edit(path, ACCOUNTS_CLOSED_CITATIONS, pasted)
+    # as printed (only comments added), the speaker is not grounded in either source
+    problems = cli("check", cwd=project).err
+    assert f"citation 1 (source '{REUTERS_ID}'): no quote or attribution passage names" in problems
+    assert f"citation 2 (source '{REWRITE_ID}'): no quote or attribution passage names" in problems
+    reuters_block = reuters.out.replace(
+        "        # attribution: ...\n",
+        "        attribution: The Cyberspace Administration of China (CAC) said in a statement "
+        "on Friday\n",
+    )
+    rewrite_block = rewrite.out.replace(
+        "        # states:\n        #   speaker_unstated: true\n",
+        "        states:\n          speaker_unstated: true\n",
+    )
+    assert reuters_block != reuters.out and rewrite_block != rewrite.out
+    edit(path, pasted, reuters_block + rewrite_block)
+    check = cli("check", cwd=project)
+    assert check.code == 0, check.err
 
 
 def test_the_block_quotes_the_archived_text(cli: Callable[..., Run], project: Path) -> None:

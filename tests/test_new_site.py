@@ -15,7 +15,14 @@ import pytest
 import yaml
 
 from generator import __version__
-from generator.editor.newsite import EXAMPLE_SHEET, EXAMPLE_SOURCE, SOURCE_TEXT
+from generator.editor.newsite import (
+    EXAMPLE_SHEET,
+    EXAMPLE_SOURCE,
+    EXAMPLE_WORKFLOW_PATH,
+    SOURCE_TEXT,
+    example_workflow,
+    pages_workflow,
+)
 from generator.paths import DEFAULT_TEMPLATES
 
 from .conftest import ROOT, Run, run_factsheet, write
@@ -165,6 +172,24 @@ def test_pages_workflow(cli: Callable[..., Run], tmp_path: Path) -> None:
     assert deploy["needs"] == "build"
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
     assert any("actions/deploy-pages" in str(s.get("uses", "")) for s in deploy["steps"])
+
+
+def test_the_ci_example_is_the_new_sites_workflow(tmp_path: Path) -> None:
+    """examples/ci/publish-site.yml is written from the workflow a new site gets: one text."""
+    example = ROOT / EXAMPLE_WORKFLOW_PATH
+    assert example.read_text(encoding="utf-8") == example_workflow(), (
+        f"{EXAMPLE_WORKFLOW_PATH} is not the workflow of generator/editor/newsite.py; write it "
+        "again: PYTHONPATH=. python3 -c 'from generator.editor.newsite import "
+        f'example_workflow as w; open("{EXAMPLE_WORKFLOW_PATH}", "w").write(w())\''
+    )
+    # the two differ only in where they install factsheet from (and in their comments)
+    site, ours = yaml.safe_load(pages_workflow()), yaml.safe_load(example_workflow())
+    site_steps, our_steps = site["jobs"]["build"]["steps"], ours["jobs"]["build"]["steps"]
+    (at,) = [i for i, step in enumerate(site_steps) if step.get("name") == "Install factsheet"]
+    assert site_steps[at]["run"] == f'python -m pip install "factsheet=={__version__}"'
+    assert our_steps[at] == {"name": "Install factsheet", "run": "python -m pip install ."}
+    our_steps[at] = site_steps[at]
+    assert ours == site
 
 
 def _settings(path: Path) -> dict[str, Any]:

@@ -118,7 +118,17 @@ def test_in_child_runs_the_task_in_another_process_and_returns_its_result() -> N
     assert some == ["x" * 1000] * 2
 
 
-def test_in_child_runs_a_failing_task_here_so_its_error_surfaces() -> None:
+@pytest.fixture
+def own_tempdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty temporary directory for this test alone, as :mod:`tempfile`'s default: what
+    is left there is this test's (the shared one has other processes' files)."""
+    folder = tmp_path / "tempdir"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def test_in_child_runs_a_failing_task_here_so_its_error_surfaces(own_tempdir: Path) -> None:
     from generator.speed.parallel import in_child
 
     pids: list[int] = []
@@ -130,17 +140,18 @@ def test_in_child_runs_a_failing_task_here_so_its_error_surfaces() -> None:
     with pytest.raises(ValueError, match="content directory is gone"):
         in_child(task)
     assert pids == [os.getpid()]
-    assert not list(Path(tempfile.gettempdir()).glob("factsheet-result-*"))
+    assert not list(own_tempdir.iterdir())  # the worker's result folder is removed
 
 
-def test_fork_map_stops_its_workers_when_its_own_share_fails(tmp_path: Path) -> None:
+def test_fork_map_stops_its_workers_when_its_own_share_fails(
+    tmp_path: Path, own_tempdir: Path
+) -> None:
     # a template error in the main process's share: the workers are stopped and reaped,
     # and their result files removed (they were left in the temporary directory)
     import time
 
     from generator.speed.parallel import fork_map
 
-    before = set(Path(tempfile.gettempdir()).glob("factsheet-task-*"))
     told = tmp_path / "worker-pid"
 
     def fail() -> None:
@@ -148,6 +159,8 @@ def test_fork_map_stops_its_workers_when_its_own_share_fails(tmp_path: Path) -> 
         while not told.exists():  # the worker is running
             assert time.monotonic() < deadline
             time.sleep(0.01)
+        # the worker's result folder is in this test's own temporary directory
+        assert [p.name[:15] for p in own_tempdir.iterdir()] == ["factsheet-task-"]
         raise ValueError("template error")
 
     def work() -> None:
@@ -159,7 +172,7 @@ def test_fork_map_stops_its_workers_when_its_own_share_fails(tmp_path: Path) -> 
     worker = int(told.read_text(encoding="utf-8"))
     with pytest.raises(ProcessLookupError):  # gone, not left as a zombie
         os.kill(worker, 0)
-    assert set(Path(tempfile.gettempdir()).glob("factsheet-task-*")) == before
+    assert not list(own_tempdir.iterdir())
 
 
 def test_the_old_option_name_lift_still_works_with_a_warning() -> None:

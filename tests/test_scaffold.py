@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from generator.content.format import DERIVATION
 from generator.content.nodes import Mapping, Scalar, Sequence
 from generator.content.yamlload import load_yaml
 from generator.editor.yamlwrite import is_plain_safe, scalar, schema_ref
@@ -76,8 +77,8 @@ def test_new_sheet_is_a_skeleton_that_check_explains(
     assert errors(check) == [
         f"{NEW}/facts/network.yaml:3:8: error: 'id' is empty; it is required in fact",
         f"{NEW}/facts/network.yaml:5:15: error: 'statement' is empty; it is required in fact",
-        f"{NEW}/facts/network.yaml:9:16: error: 'source' is empty; it is required in citation",
-        f"{NEW}/facts/network.yaml:10:15: error: 'quote' is empty; it is required in citation",
+        f"{NEW}/facts/network.yaml:18:16: error: 'source' is empty; it is required in citation",
+        f"{NEW}/facts/network.yaml:19:15: error: 'quote' is empty; it is required in citation",
         f"{NEW}/sheet.yaml:4:9: error: 'summary' is empty; it is required in sheet",
         f"{NEW}/sheet.yaml:5:7: error: 'as_of' is empty; it is required in sheet",
         f"{NEW}/sheet.yaml:14:11: error: 'title' is empty; it is required in topic",
@@ -85,7 +86,7 @@ def test_new_sheet_is_a_skeleton_that_check_explains(
     ]
     for number, line in ((4, "summary:"), (5, "as_of:"), (14, "    title:")):
         assert sheet.splitlines()[number - 1].startswith(line)
-    assert all("# TODO:" in facts.splitlines()[n - 1] for n in (3, 5, 9, 10))
+    assert all("# TODO:" in facts.splitlines()[n - 1] for n in (3, 5, 18, 19))
 
 
 def test_a_filled_in_sheet_passes(cli: Callable[..., Run], project: Path) -> None:
@@ -106,6 +107,114 @@ def test_a_filled_in_sheet_passes(cli: Callable[..., Run], project: Path) -> Non
     check = cli("check", cwd=project)
     assert check.code == 0, check.err
     assert check.out.startswith("ok: 24 facts in 2 sheets")
+
+
+def uncomment_derived(text: str, pad: str, figure: str, facts: str, how: str) -> str:
+    """``text`` with its commented-out ``derived`` (at indent ``pad``) written in, as its
+    comment says: the '# ' dropped and the placeholders filled."""
+    hint = (
+        f"{pad}# derived:\n"
+        f"{pad}#   - figure: FIGURE  # as the prose writes it, qualifier included\n"
+        f"{pad}#     from: [FACT-ID, FACT-ID]  # facts of the sheet, with figures\n"
+        f"{pad}#     how: HOW  # how it was worked out, for readers\n"
+    )
+    assert text.count(hint) == 1, text
+    written = (
+        re.sub(f"(?m)^{pad}# ", pad, hint)
+        .replace("FIGURE", figure)
+        .replace("FACT-ID, FACT-ID", facts)
+        .replace("HOW", how)
+    )
+    return text.replace(hint, written)
+
+
+def test_the_skeletons_name_the_keys_editors_look_for(
+    cli: Callable[..., Run], project: Path
+) -> None:
+    """Who made the statement (attribution, speaker_unstated) and the editor's own figures
+    (derived): each skeleton says where they go; the sheet's derived reads back as the
+    format's keys."""
+    assert cli("new", "sheet", "harbour-broadband", "--title", "Broadband", cwd=project).code == 0
+    facts = (project / NEW / "facts/overview.yaml").read_text("utf-8")
+    comments = " ".join(  # the comments' text, one line
+        line.strip()[1:].strip() for line in facts.splitlines() if line.lstrip().startswith("#")
+    )
+    assert "attributed_to (or speaker_unstated: true when the sources do not say who" in comments
+    assert "A citation may add attribution (its source's words naming the speaker" in comments
+    assert "states: {speaker_unstated: true} (its source does not say" in comments
+    assert "Optional: figures in this fact's prose" in comments
+    sheet = (project / NEW / "sheet.yaml").read_text("utf-8")
+    assert "# Optional: figures in the sheet's prose" in sheet
+
+
+def test_a_sheet_with_its_derived_hint_written_in_passes(
+    cli: Callable[..., Run], project: Path
+) -> None:
+    assert cli("new", "sheet", "harbour-broadband", "--title", "Broadband", cwd=project).code == 0
+    facts = project / NEW / "facts/overview.yaml"
+    text = facts.read_text("utf-8")
+    text = re.sub(r"id:  # TODO.*", "id: broadband-closures", text)
+    text = re.sub(
+        r"statement:  # TODO.*",
+        "statement: 67,000 accounts were closed.\n"
+        "    value:\n      amount: 67000\n      unit: accounts\n      qualifier: exact",
+        text,
+    )
+    text = re.sub(r"source:  # TODO.*", "source: reuters-2023-self-media", text)
+    text = re.sub(r"quote:  # TODO.*", "quote: it closed 67,000 social media accounts", text)
+    facts.write_text(text, "utf-8")
+    sheet = project / NEW / "sheet.yaml"
+    text = sheet.read_text("utf-8")
+    text = re.sub(
+        r"summary:  # TODO.*", "summary: About 33,500 accounts a month were closed.", text
+    )
+    text = re.sub(r"as_of:  # TODO.*", "as_of: 2024-03-05", text)
+    text = re.sub(r"title:  # TODO.*", "title: The network", text)
+    sheet.write_text(text, "utf-8")
+    # 33,500 is no figure of a fact: an error until the calculation is declared
+    assert "summary: 'About 33,500' is not a" in cli("check", cwd=project).err
+    text = uncomment_derived(
+        text, "", '"About 33,500"', "broadband-closures", "67,000 closed in two months"
+    )
+    sheet.write_text(text, "utf-8")
+    check = cli("check", cwd=project)
+    assert check.code == 0, check.err
+    derived = yaml.safe_load(text)["derived"]
+    assert set(derived[0]) == set(DERIVATION.fields)  # the hint's keys are the format's
+
+
+def test_a_fact_with_its_derived_hint_written_in_passes(
+    cli: Callable[..., Run], project: Path
+) -> None:
+    accounts = project / SHEET_DIR / "facts/3-accounts.yaml"
+    original = accounts.read_text("utf-8")
+    run = cli(
+        "new", "fact", "--sheet", "china-self-media-2023", "--topic", "accounts",
+        "--id", "other-closures", cwd=project,
+    )  # fmt: skip
+    assert run.code == 0, run.err
+    text = accounts.read_text("utf-8")
+    added = text[len(original) :]
+    filled = re.sub(
+        r"statement:  # TODO.*",
+        "statement: 59,000 of the 67,000 closed accounts were shut for other reasons.",
+        added,
+    )
+    filled = re.sub(r"source:  # TODO.*", "source: reuters-2023-self-media", filled)
+    filled = re.sub(r"quote:  # TODO.*", "quote: it closed 67,000 social media accounts", filled)
+    accounts.write_text(original + filled, "utf-8")
+    # 59,000 is no figure of a fact: an error until the calculation is declared
+    assert "'59,000'" in cli("check", cwd=project).err
+    filled = uncomment_derived(
+        filled,
+        "    ",
+        '"59,000"',
+        "accounts-closed, fake-news-closures",
+        "67,000 closed minus nearly 8,000 closed for fake news",
+    )
+    accounts.write_text(original + filled, "utf-8")
+    check = cli("check", cwd=project)
+    assert check.code == 0, check.err
 
 
 def test_new_sheet_never_overwrites(cli: Callable[..., Run], project: Path) -> None:
@@ -165,8 +274,8 @@ def test_new_fact_goes_to_the_file_of_its_topic(cli: Callable[..., Run], project
     check = cli("check", cwd=project)
     assert errors(check) == [
         f"{CONTEXT}:{start + 2}:15: error: 'statement' is empty; it is required in fact",
-        f"{CONTEXT}:{start + 6}:16: error: 'source' is empty; it is required in citation",
-        f"{CONTEXT}:{start + 7}:15: error: 'quote' is empty; it is required in citation",
+        f"{CONTEXT}:{start + 15}:16: error: 'source' is empty; it is required in citation",
+        f"{CONTEXT}:{start + 16}:15: error: 'quote' is empty; it is required in citation",
     ]
 
 

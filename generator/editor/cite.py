@@ -8,7 +8,8 @@ a ``prefix`` -- the fewest words before it that tell it apart, a few more when
 they are on the same line -- or, at the very start of the text, a ``suffix``;
 one block is printed per occurrence, unless ``--occurrence`` picks one.  The
 numbers the quote states (:func:`generator.text.numbers.find_numbers`) are printed
-as comments, to help fill the fact's ``value``.
+as comments, to help fill the fact's ``value``; under each block, commented out, are
+the keys that say who made the statement (``attribution``, ``states: speaker_unstated``).
 """
 
 from __future__ import annotations
@@ -34,6 +35,16 @@ MIN_CONTEXT_WORDS = 3
 
 DEFAULT_INDENT = 6
 """Where a citation's dash goes in the bundled layout (facts at 2, fact keys at 4)."""
+
+SPEAKER_HINTS = (
+    "# Optional: the passage of this source that names the speaker, word for word,",
+    '# when the quote does not ("The X said on Monday that"):',
+    "# attribution: ...",
+    "# Or, when this source does not say who made the statement (other sources do):",
+    "# states:",
+    "#   speaker_unstated: true",
+)
+"""Comments under each block: the citation keys that say who made the statement."""
 
 
 class CiteError(Exception):
@@ -251,5 +262,6 @@ def render(citation: Citation, *, indent: int = DEFAULT_INDENT, only: int | None
             lines.extend(text_field("prefix", occ.prefix, indent + 2))
         if occ.suffix is not None:
             lines.extend(text_field("suffix", occ.suffix, indent + 2))
+        lines.extend(f"{pad}  {hint}" for hint in SPEAKER_HINTS)
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + "\n"

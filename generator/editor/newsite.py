@@ -110,10 +110,8 @@ GITIGNORE = """\
 __pycache__/
 """
 
-PAGES_WORKFLOW = """\
-# Check the fact sheets and publish the site to GitHub Pages.
-# In the repository's Settings > Pages, choose "GitHub Actions" as the source.
-name: Publish fact sheets
+WORKFLOW = """\
+@HEADER@name: Publish fact sheets
 
 on:
   push:
@@ -135,17 +133,15 @@ jobs:
     steps:
       - uses: actions/checkout@v4
         with:
-          # The whole git history: each fact's "last changed" date, the corrections
-          # pages and their feeds come from it. A shallow clone fails the build.
+          # The whole git history: facts' "last changed" dates, the corrections pages and
+          # their feeds come from it. The default (a shallow clone of one commit) fails
+          # `factsheet build` with a message saying so.
           fetch-depth: 0
       - uses: actions/setup-python@v5
         with:
           python-version: "3.12"
       - name: Install factsheet
-        # The version this site was started with, from the package index. Installing it from
-        # elsewhere (a wheel committed here, a git URL)? Give that to pip instead.
-        run: python -m pip install "factsheet==@VERSION@"
-      - name: Check the content
+@INSTALL@      - name: Check the content
         run: factsheet check
       - name: Build the site
         run: factsheet build
@@ -170,6 +166,53 @@ jobs:
         id: deployment
         uses: actions/deploy-pages@v4
 """
+"""The GitHub Pages workflow, the one source of both :func:`pages_workflow` (a new site's)
+and :func:`example_workflow` (this repository's ``examples/ci/publish-site.yml``): they
+differ only in their opening comment and in where they install factsheet from."""
+
+EXAMPLE_WORKFLOW_PATH = "examples/ci/publish-site.yml"
+"""Where :func:`example_workflow` is kept, relative to the repository (a test compares)."""
+
+
+def pages_workflow(version: str = __version__) -> str:
+    """The ``.github/workflows/pages.yml`` of a new site: factsheet ``version`` from the
+    package index."""
+    header = (
+        "# Check the fact sheets and publish the site to GitHub Pages.\n"
+        '# In the repository\'s Settings > Pages, choose "GitHub Actions" as the source.\n'
+    )
+    install = (
+        "        # The version this site was started with, from the package index. Installing it "
+        "from\n"
+        "        # elsewhere (a wheel committed here, a git URL)? Give that to pip instead.\n"
+        f'        run: python -m pip install "factsheet=={version}"\n'
+    )
+    return WORKFLOW.replace("@HEADER@", header).replace("@INSTALL@", install)
+
+
+def example_workflow() -> str:
+    """This repository's ``examples/ci/publish-site.yml``: factsheet installed from the
+    checkout it runs in (``pip install .``)."""
+    header = """\
+# Example GitHub Actions workflow: check the fact sheets and publish the site to GitHub Pages.
+#
+# Copy it to .github/workflows/publish-site.yml in this repository (or in a fork that keeps
+# its own content/), then in the repository's Settings > Pages choose "GitHub Actions" as the
+# source.
+#
+# - Every push and pull request runs `factsheet check` (content problems fail the job with
+#   PATH:LINE:COL: error: MESSAGE lines, shown in the log) and `factsheet build`.
+# - Pushes to main then publish site/ to GitHub Pages.
+#
+# A separate repository of fact sheets (mkdocs.yml, content/, templates/) installs factsheet
+# with pip from wherever it takes it (a tag of this repository, a wheel) in the install step.
+#
+# This is the workflow `factsheet new site` writes, but for the install step: edit it in
+# generator/editor/newsite.py (WORKFLOW), then write this file again from it (tests say how).
+"""
+    install = "        run: python -m pip install .\n"
+    return WORKFLOW.replace("@HEADER@", header).replace("@INSTALL@", install)
+
 
 EXAMPLE_LABEL = (
     "EXAMPLE: an invented press release, written for the example sheet of a new "
@@ -306,9 +349,7 @@ def site_files(root: Path) -> list[SiteFile]:
     files = {
         root / "mkdocs.yml": MKDOCS_YML,
         root / ".gitignore": GITIGNORE,
-        root / ".github" / "workflows" / "pages.yml": PAGES_WORKFLOW.replace(
-            "@VERSION@", __version__
-        ),
+        root / ".github" / "workflows" / "pages.yml": pages_workflow(),
         content / "sources" / f"{EXAMPLE_SOURCE}.txt": SOURCE_TEXT,
         source_yaml: SOURCE_YAML.format(
             modeline=line("source", source_yaml), source=EXAMPLE_SOURCE, sha256=sha256

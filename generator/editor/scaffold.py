@@ -82,11 +82,27 @@ def fact_lines(topic: str, fact_id: str | None, *, dash: int = 2, key: int = 4) 
         first + id_line,
         f"{pad}topic: {topic}",
         f"{pad}statement:  # TODO: the fact in your words, one or two sentences",
-        f"{pad}# Optional: value (amount, unit, qualifier), scope, date, period, attributed_to,",
+        f"{pad}# Optional: value (amount, unit, qualifier), scope, date, period, attributed_to",
+        f"{pad}# (or speaker_unstated: true when the sources do not say who made the statement),",
         f"{pad}# names, note; `factsheet cite` prints the numbers a quote states",
+        *_derived_hint(pad, "this fact's"),
+        f"{pad}# A citation may add attribution (its source's words naming the speaker, when the",
+        f"{pad}# quote does not) or states: {{speaker_unstated: true}} (its source does not say",
+        f"{pad}# who made the statement); `factsheet cite` prints both, ready to uncomment",
         f'{pad}citations:  # TODO: paste the block printed by: factsheet cite SOURCE "quote"',
         f"{pad}  - source:  # TODO: the id of a source in content/sources/",
         f"{pad}    quote:  # TODO: the passage, word for word from its archived text",
+    ]
+
+
+def _derived_hint(pad: str, whose: str) -> list[str]:
+    """Commented-out ``derived`` (figures of the editor's own calculation), to uncomment."""
+    return [
+        f"{pad}# Optional: figures in {whose} prose that are your own calculation from facts:",
+        f"{pad}# derived:",
+        f"{pad}#   - figure: FIGURE  # as the prose writes it, qualifier included",
+        f"{pad}#     from: [FACT-ID, FACT-ID]  # facts of the sheet, with figures",
+        f"{pad}#     how: HOW  # how it was worked out, for readers",
     ]
 
 
@@ -121,6 +137,7 @@ def sheet_yaml(ref: str, sheet_id: str, title: str, topics: list[str]) -> str:
         "# key_figures:",
         "#   - fact: FACT-ID",
         "#     meaning: one line saying what the figure means",
+        *_derived_hint("", "the sheet's"),
     ]
     return "\n".join(lines) + "\n"
 
