@@ -205,6 +205,13 @@ class MemoryBytecodeCache(jinja2.BytecodeCache):
         self.store[bucket.key] = bucket.bytecode_to_string()
 
 
+FULL_COLLECTION_LIMIT = 5_000_000
+"""Above this many frozen objects (a site of some 20,000 facts), the idle collection leaves
+them frozen: scanning them all took half a minute at 100,000 facts, and a save made
+meanwhile waited for it. Garbage cycles among them are then not freed until the preview
+ends (they are few: reference counting frees the rest)."""
+
+
 class IdleCollector:
     """Pause the cyclic garbage collector during rebuilds; collect once the preview is idle.
 
@@ -244,6 +251,9 @@ class IdleCollector:
             if self.building:
                 return
             self.timer = None
+            if gc.get_freeze_count() > FULL_COLLECTION_LIMIT:
+                gc.collect()  # what was made since the freeze only
+                return
             gc.unfreeze()
             gc.collect()
 
@@ -741,11 +751,15 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
             )
         finally:
             self.collector.build_ended(collect=False)
-        self.follow_up.start(self._follow_up, self._followed_up)
+        self.follow_up.start(
+            self._follow_up, self._followed_up, near=Path(last.config.site_dir), delay=0.2
+        )
         return True
 
-    def _follow_up(self) -> bool:
-        """(In the follow-up's process) the full fast rebuild; whether it went through."""
+    def _follow_up(self, fence: preview.Placing) -> bool:
+        """(In the follow-up's process) the full fast rebuild, its files put in place
+        through ``fence``; whether it went through."""
+        preview.placing = fence
         self.after_reload = AfterReload()  # the preview's own may be mid-job at the fork
         self.collector = IdleCollector()
         started = time.perf_counter()

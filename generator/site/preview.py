@@ -26,6 +26,7 @@ import os
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import jinja2
 from mkdocs.config.defaults import MkDocsConfig
@@ -102,6 +103,19 @@ def render_pages(last: LastBuild, pages: dict[str, str], downloads: dict[str, by
     return written
 
 
+class Placing(Protocol):
+    """Where :func:`write_whole` writes a file's bytes first, and how it puts them in place."""
+
+    def partial_for(self, target: Path) -> Path: ...
+
+    def replace(self, partial: Path, target: Path) -> None: ...
+
+
+placing: Placing | None = None
+"""Set in the preview's follow-up process (:mod:`generator.speed.background`): its files go
+through a fence, so that once the next rebuild has stopped it, it puts nothing in place."""
+
+
 def write_whole(content: bytes, path: str | os.PathLike[str]) -> None:
     """Write a file of the preview's site so that it is never seen half-written.
 
@@ -110,11 +124,18 @@ def write_whole(content: bytes, path: str | os.PathLike[str]) -> None:
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.{uuid.uuid4().hex[:12]}.partial")
+    place = placing
+    if place is None:
+        partial = target.with_name(f".{target.name}.{uuid.uuid4().hex[:12]}.partial")
+    else:
+        partial = place.partial_for(target)
     try:
         with open(partial, "wb") as out:
             out.write(content)
-        os.replace(partial, target)
+        if place is None:
+            os.replace(partial, target)
+        else:
+            place.replace(partial, target)
     except BaseException:
         with contextlib.suppress(OSError):
             partial.unlink()
