@@ -37,6 +37,7 @@ from generator.problems import Loc, Problem, display_path
 from generator.render.pages import RenderedSite
 from generator.site.export import write_export
 from generator.site.project import ENGINES, Project
+from generator.site.sitemap import SitemapError, split_site
 
 if TYPE_CHECKING:
     from generator.site.build import BuildResult
@@ -138,6 +139,10 @@ def run_zensical(
             ]
         )
     _search_paths_as_text(built / "search.json")
+    try:  # as the plugin does after MkDocs' build
+        split_site(built, project.site_url)
+    except SitemapError as exc:
+        raise EngineFailed([Problem(Loc(display_path(project.config_file)), str(exc))]) from None
     with contextlib.suppress(FileNotFoundError):
         out_dir.rmdir()  # empty: made by the caller
     os.replace(built, out_dir)

@@ -36,7 +36,9 @@ MkDocs events used (see https://www.mkdocs.org/dev-guide/plugins/#events):
 ``on_post_page`` lets go of the page's HTML once the theme has rendered it, and names the
                 page written before it to that check.
 ``on_post_build`` adds those entries to Material's ``search/search_index.json``
-                (:mod:`generator.site.searchindex`), then
+                (:mod:`generator.site.searchindex`), splits a sitemap over the
+                protocol's limits into several under an index (:mod:`generator.site.sitemap`;
+                not while serving), then
                 runs the sanitiser check (:mod:`generator.site.sanitize`) on the built
                 pages. ``factsheet build`` runs it before the new site replaces the old
                 one; under plain ``mkdocs build`` (which has already written ``site/``)
@@ -92,7 +94,7 @@ from generator.paths import (
 )
 from generator.problems import Problem, format_problems
 from generator.render.pages import OnDisk, RenderedSite
-from generator.site import mkdocs_internals, preview, watch
+from generator.site import mkdocs_internals, preview, sitemap, watch
 from generator.site.errorpage import error_page
 from generator.site.export import nav_config
 from generator.site.project import ENGINES, HISTORY_POLICIES
@@ -633,6 +635,11 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
         site_dir = Path(config.site_dir)
         for dest in self.gone:  # pages that no longer exist leave the preview too
             (site_dir / dest).unlink(missing_ok=True)
+        if not self.serving:  # the preview's sitemap is read by no search engine
+            try:
+                sitemap.split_site(site_dir, normal_site_url(config.site_url))
+            except sitemap.SitemapError as exc:
+                raise PluginError(str(exc)) from None
         if self.checked_by_caller:
             return  # factsheet build checks the new site itself, before swapping it in
         content = self.last.loaded.content if self.last and self.last.loaded else None
