@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,21 +11,14 @@ from generator.generate import Generated, Memo, generate
 from generator.paths import sheet_page
 from generator.speed.scoped import edited_sheet, sheet_pages
 
-from .conftest import REUTERS, ROOT, SHEET_DIR, edit
+from .conftest import REUTERS, SHEET_DIR, edit
+from .sites import make_project
 
 
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """1,000 synthetic facts on 5 sheets (100 sources, some derived from others)."""
-    root = tmp_path_factory.mktemp("scoped")
-    proc = subprocess.run(
-        [sys.executable, str(ROOT / "bench/make_content.py"), "1000", str(root / "content")],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert proc.returncode == 0, proc.stderr
-    return root
+    return make_project(tmp_path_factory.mktemp("scoped"), 1000)
 
 
 def full(project: Path, memo: Memo | None = None) -> Generated:

@@ -707,6 +707,14 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
             self.observer.join(timeout=5)
             self.observer = None
 
+    def _check_after_reload(self, generated: Generated, written: list[str]) -> None:
+        """The sanitiser's check of the pages the preview rewrote, just after the reload."""
+        assert self.last_build is not None
+        site_dir = Path(self.last_build.config.site_dir)
+        content = generated.loaded.content if generated.loaded else None
+        only = {dest for dest in written if dest.endswith(".html")}
+        self.after_reload.start(functools.partial(_log_unsafe, site_dir, content, only))
+
     def quick_rebuild(self, changed: set[Path]) -> bool:
         """After a save of one sheet's facts files: serve that sheet's pages, made from the
         sheet alone (:mod:`generator.speed.scoped`), then start the full fast rebuild in
@@ -746,12 +754,8 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
                 for p in pages
             ):
                 return False
-            written = preview.render_pages(last, pages, {})
+            self._check_after_reload(whole, preview.render_pages(last, pages, {}))
             self.previous.update(pages)
-            site_dir = Path(last.config.site_dir)
-            content = whole.loaded.content if whole.loaded else None
-            only = {dest for dest in written if dest.endswith(".html")}
-            self.after_reload.start(functools.partial(_log_unsafe, site_dir, content, only))
             log.info(
                 f"re-rendered {len(pages)} changed pages of sheet '{part.sheet_id}' in "
                 f"{time.perf_counter() - started:.2f} s; the rest of the site follows"
@@ -830,14 +834,11 @@ class FactsheetPlugin(BasePlugin[FactsheetConfig]):
             pages = {p: c for p, c in changed.items() if isinstance(c, str)}
             downloads = {p: c for p, c in changed.items() if isinstance(c, bytes)}
             written = preview.render_pages(last, pages, downloads)
-            site_dir = Path(last.config.site_dir)
             if self.files is not None:
-                self.search_index.again(site_dir, site, self.files)
+                self.search_index.again(Path(last.config.site_dir), site, self.files)
             self.previous = outputs
             self.changed = set(changed)
-            content = generated.loaded.content if generated.loaded else None
-            only = {dest for dest in written if dest.endswith(".html")}
-            self.after_reload.start(functools.partial(_log_unsafe, site_dir, content, only))
+            self._check_after_reload(generated, written)
             log.info(
                 f"re-rendered {len(pages)} changed pages and {len(downloads)} downloads "
                 f"in {time.perf_counter() - started:.2f} s"
