@@ -8,6 +8,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import pytest
+
 from generator.speed.background import Background, Fence
 
 
@@ -112,3 +114,25 @@ def test_a_closed_fence_lets_nothing_through(tmp_path: Path) -> None:
     assert not target.exists()
     fence.remove()
     assert not fence.staging.exists()
+
+
+def test_a_follow_up_that_could_not_finish_asks_for_the_full_rebuild(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The preview's follow-up says False (a problem, a change the fast path cannot make)
+    or dies: the next rebuild is the full one, and it is asked for at once."""
+    from generator.site import mkdocs_internals
+    from generator.site.plugin import FactsheetPlugin
+
+    asked: list[object] = []
+    monkeypatch.setattr(mkdocs_internals, "ask_for_rebuild", asked.append)
+    plugin = FactsheetPlugin()
+    server = object()
+    plugin.server = server  # type: ignore[assignment]
+    plugin._followed_up(True)
+    assert not plugin.needs_full and asked == []
+    for outcome in (False, None):
+        plugin.needs_full = False
+        plugin._followed_up(outcome)
+        assert plugin.needs_full
+        assert asked.pop() is server
