@@ -47,12 +47,16 @@ MkDocs events used (see https://www.mkdocs.org/dev-guide/plugins/#events):
                 events as well as MkDocs' polling, :mod:`generator.site.watch`), and puts
                 the fast path (:mod:`generator.site.preview`) in front of MkDocs' rebuild: an
                 edit that only changes pages' content re-renders just those pages (and
-                checks them with the sanitiser once the browsers reload, :class:`AfterReload`).
-``on_shutdown`` waits for that check and stops the native file watcher.
+                checks them with the sanitiser once the browsers reload, :class:`AfterReload`);
+                in front of that, the quick path (:meth:`FactsheetPlugin.quick_rebuild`):
+                a save of one sheet's facts serves that sheet's pages made from the sheet
+                alone, and the fast path follows in a forked process.
+``on_shutdown`` stops that process, waits for the check and stops the native file watcher.
 
 While serving, each rebuild runs with the cyclic garbage collector paused (the memo keeps
 millions of objects alive, and every full collection would scan them all in the middle of
-the rebuild); one collection runs once the preview has been idle for a moment. Compiled
+the rebuild); one collection runs once the preview has been idle for a moment (of what
+was made since, on a site of millions of objects: :data:`FULL_COLLECTION_LIMIT`). Compiled
 theme templates are kept between rebuilds too (:class:`MemoryBytecodeCache`).
 """
 
