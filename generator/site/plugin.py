@@ -212,9 +212,9 @@ class MemoryBytecodeCache(jinja2.BytecodeCache):
 
 
 FULL_COLLECTION_LIMIT = 5_000_000
-"""Above this many frozen objects (a site of some 20,000 facts), the idle collection leaves
-them frozen: scanning them all took half a minute at 100,000 facts, and a save made
-meanwhile waited for it. Garbage cycles among them are then not freed until the preview
+"""Above this many frozen objects (the model and MkDocs' pages of a large site), the idle
+collection leaves them frozen: scanning them all took half a minute at 100,000 facts, and a
+save made meanwhile waited for it. Garbage cycles among them are then not freed until the preview
 ends (they are few: reference counting frees the rest)."""
 
 
