@@ -136,3 +136,10 @@ def test_a_follow_up_that_could_not_finish_asks_for_the_full_rebuild(
         plugin._followed_up(outcome)
         assert plugin.needs_full
         assert asked.pop() is server
+
+
+def test_closing_the_fence_of_a_job_that_has_ended(tmp_path: Path) -> None:
+    fence = Fence(tmp_path / "site")
+    fence.remove()  # the job ended, its staging went, as a rebuild stops it
+    fence.close()
+    assert fence.stopped[0] == 1

@@ -78,7 +78,10 @@ class Fence:
     def close(self) -> None:
         """From when this returns, the job puts nothing more in place."""
         self.stopped[0] = 1
-        fd = os.open(self.lock_path, os.O_RDWR)
+        try:
+            fd = os.open(self.lock_path, os.O_RDWR)
+        except FileNotFoundError:
+            return  # the job has ended, and its staging folder is gone
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)  # waits for a rename under way
             fcntl.flock(fd, fcntl.LOCK_UN)
