@@ -92,7 +92,7 @@ def sheet_pages(
     [(sheet_id, sheet)] = part.content.sheets.items()
     facts = part.content.facts
     was = whole.sheets.get(sheet_id)
-    if (was is not sheet and was != sheet) or [f.id for f in whole.facts_of(sheet_id)] != [*facts]:
+    if was != sheet or [f.id for f in whole.facts_of(sheet_id)] != [*facts]:
         return None  # the sheet's record, or the facts it holds, changed
     cited = _cited_sources(whole, facts.values())
     content = Content(
